@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
+import { formatClientError } from '../../shared/src/errors/format-error';
+import { listenHttp, type RunningHttpServer } from '../../shared/src/http/http-server';
+import { createServiceMetrics, type ServiceMetrics } from '../../shared/src/metrics/service-metrics';
+import type { OperatorDefinition } from '../../shared/src/operators/operator-definition';
+import { buildPartnershipSchema } from '../partnership/partnership-subgraph';
+import type { GatewayConfig } from './gateway-config';
+import type { GatewayContext } from './gateway-context';
+import { OperatorDataSource } from './operator-data-source';
+import { dedupeOperatorErrorsPlugin } from './operator-errors.plugin';
+
+export const PARTNERSHIP_SUBGRAPH = 'partnership';
+
+export interface GatewayServer {
+  readonly apollo: ApolloServer<GatewayContext>;
+  readonly gateway: ApolloGateway;
+  readonly metrics: ServiceMetrics;
+  listen(port: number, host?: string): Promise<RunningHttpServer>;
+}
+
+/**
+ * The gateway's server factory: Apollo Gateway over the committed static supergraph, the
+ * partnership subgraph in-process (or remote when configured), one `OperatorDataSource` per
+ * operator. It starts whether or not the operator subgraphs are up.
+ */
+export async function createGatewayServer(
+  supergraphSdl: string,
+  operators: readonly OperatorDefinition[],
+  config: Omit<GatewayConfig, 'port' | 'logLevel'>,
+): Promise<GatewayServer> {
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  const bySlug = new Map(operators.map((operator) => [operator.slug, operator]));
+  const partnershipSchema = config.partnershipUrl ? null : buildPartnershipSchema(operators);
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    __exposeQueryPlanExperimental: config.exposeQueryPlans,
+    buildService: ({ name, url }) => {
+      if (name === PARTNERSHIP_SUBGRAPH) {
+        return partnershipSchema
+          ? new LocalGraphQLDataSource(partnershipSchema)
+          : new OperatorDataSource('PARTNERSHIP', config.partnershipUrl!, config.subgraphTimeoutMs);
+      }
+      const operator = bySlug.get(name);
+      if (!operator) throw new Error(`The supergraph names a subgraph "${name}" that no registered operator has`);
+      return new OperatorDataSource(operator.code, config.subgraphUrls[operator.code] ?? url!, config.subgraphTimeoutMs);
+    },
+  });
+  const metrics = createServiceMetrics('gateway', { defaultMetrics: true });
+  const maskInternal = config.nodeEnv === 'production';
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted) => formatClientError(formatted, { maskInternal }),
+    plugins: [
+      metrics.plugin<GatewayContext>(),
+      dedupeOperatorErrorsPlugin(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
+    ],
+  });
+  await apollo.start();
+  const context = async (request: IncomingMessage): Promise<GatewayContext> => ({
+    authorization: typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined,
+    requestId: headerValue(request, 'x-request-id') ?? randomUUID(),
+  });
+  return {
+    apollo,
+    gateway,
+    metrics,
+    listen: (port, host) => listenHttp({ apollo, context, metrics: () => metrics.exposition() }, port, host),
+  };
+}
+
+function headerValue(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(value) ? value : undefined;
+}

@@ -1,0 +1,30 @@
+import type { DataSource } from 'typeorm';
+import { applySeed, type SeedResult } from '../seed/apply-seed';
+import { buildOperatorSeed } from '../seed/build-operator-seed';
+import type { OperatorModule } from '../subgraph/operator-specifics';
+
+export interface PrepareResult {
+  migrations: string[];
+  seeded: SeedResult | null;
+}
+
+/**
+ * Brings an operator's database up to date: pending migrations, then, when the directory is empty
+ * (first run) or `forceSeed` is set, the deterministic seed (kernel tables, then the operator's
+ * own). Safe to call on every start.
+ */
+export async function prepareOperatorDatabase(
+  dataSource: DataSource,
+  module: OperatorModule,
+  options: { seed: boolean | 'if-empty' } = { seed: 'if-empty' },
+): Promise<PrepareResult> {
+  const migrations = (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  let seeded: SeedResult | null = null;
+  const [{ count }] = await dataSource.query('SELECT count(*)::int AS count FROM member');
+  if (options.seed === true || (options.seed === 'if-empty' && count === 0)) {
+    const seed = buildOperatorSeed(module.operator);
+    seeded = await applySeed(dataSource, seed);
+    await module.specifics.seed?.(dataSource, seed);
+  }
+  return { migrations, seeded };
+}

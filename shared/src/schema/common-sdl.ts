@@ -1,0 +1,142 @@
+import { MEMBER_KINDS } from '../domain/member-kind';
+import { MEMBERSHIP_STATUSES } from '../domain/membership-status';
+import { SERVICE_CATEGORIES, SUBSCRIPTION_STATUSES } from '../domain/service-category';
+import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../pagination/page-args';
+
+/**
+ * SDL shared, character for character, by every subgraph that uses it: the domain enums, the
+ * filter and order inputs, the connection types. Federation merges identical value types; keeping
+ * one source makes them identical by construction.
+ */
+
+export const FEDERATION_VERSION = 'v2.9';
+
+function description(text: string, indent = ''): string {
+  return `${indent}"""\n${indent}${text.replace(/"""/g, "'''")}\n${indent}"""`;
+}
+
+function enumSdl(name: string, doc: string, values: Record<string, string>): string {
+  const body = Object.entries(values)
+    .map(([value, text]) => `${description(text, '  ')}\n  ${value}`)
+    .join('\n');
+  return `${description(doc)}\nenum ${name} {\n${body}\n}`;
+}
+
+const memberKindDocs = Object.fromEntries(
+  Object.entries(MEMBER_KINDS).map(([kind, { legalCategory, label }]) => [
+    kind,
+    legalCategory ? `${label} (INSEE legal category ${legalCategory}).` : `${label}.`,
+  ]),
+);
+
+export const DOMAIN_ENUMS_SDL = [
+  enumSdl('MemberKind', 'The kind of public body a member is.', memberKindDocs),
+  enumSdl(
+    'MembershipStatus',
+    "A member's status in its operator's directory, as the operator's member software records it.",
+    MEMBERSHIP_STATUSES,
+  ),
+  enumSdl(
+    'ServiceCategory',
+    'Categories of the services the operators offer (no official taxonomy exists).',
+    SERVICE_CATEGORIES,
+  ),
+  enumSdl('SubscriptionStatus', "The status of a member's subscription to a service.", SUBSCRIPTION_STATUSES),
+].join('\n\n');
+
+/** Arguments of every `members` list, operator-level or partnership-wide. */
+export const MEMBERS_ARGS_SDL = `(
+    "Only members that match every given criterion."
+    filter: MemberFilter
+    "Order of the list; by name (accent- and case-insensitive) by default."
+    orderBy: MemberOrder = { field: NAME, direction: ASC }
+    "Page size: 0 to ${MAX_PAGE_SIZE}, ${DEFAULT_PAGE_SIZE} by default."
+    first: Int = ${DEFAULT_PAGE_SIZE}
+    "The \`endCursor\` of the previous page; only valid with the same \`orderBy\`."
+    after: String
+  )`;
+
+export const LIST_TYPES_SDL = `${enumSdl('MemberOrderField', 'Fields members can be ordered by.', {
+  NAME: 'Name, accent- and case-insensitive, hyphens and apostrophes read as spaces; ties broken by ID.',
+  POPULATION: 'Population (bodies without a population count as below zero); ties broken by ID.',
+})}
+
+${enumSdl('OrderDirection', 'Direction of an order.', { ASC: 'Ascending.', DESC: 'Descending.' })}
+
+"""
+Criteria for member lists. Every given criterion must match; an empty list matches nothing.
+"""
+input MemberFilter {
+  "Only members of these kinds."
+  kinds: [MemberKind!]
+  "Only members of these départements (INSEE codes, e.g. \`35\`, \`2A\`)."
+  departements: [String!]
+  "Only members whose name contains this text (accent- and case-insensitive, 1 to 100 characters)."
+  nameContains: String
+  "Only members subscribed (actively) to one of the services with these codes."
+  serviceCodes: [String!]
+  "Only members with at least this population."
+  minPopulation: Int
+  "Only members with at most this population."
+  maxPopulation: Int
+}
+
+"""
+An order for member lists.
+"""
+input MemberOrder {
+  "The field to order by."
+  field: MemberOrderField!
+  "The direction."
+  direction: OrderDirection! = ASC
+}
+
+"""
+A territory: a département, with its INSEE code and official name.
+"""
+type Departement @shareable {
+  "INSEE code, e.g. \`35\`."
+  code: String!
+  "Official name, e.g. \`Ille-et-Vilaine\`."
+  name: String!
+}
+
+"""
+Pagination state of a connection (Relay cursor connections specification).
+"""
+type PageInfo @shareable {
+  "Whether a page follows this one."
+  hasNextPage: Boolean!
+  "Always false: lists are paged forward only."
+  hasPreviousPage: Boolean!
+  "Cursor of the first edge of the page, if any."
+  startCursor: String
+  "Cursor of the last edge of the page, if any: pass it as \`after\` for the next page."
+  endCursor: String
+}
+
+"""
+A page of members (Relay connection).
+"""
+type MemberConnection @shareable {
+  "The members of this page, with their cursors."
+  edges: [MemberEdge!]!
+  "The members of this page. An item is null only when its operator failed while the page was read."
+  nodes: [Member]!
+  "Pagination state."
+  pageInfo: PageInfo!
+  "How many members match, over all pages."
+  totalCount: Int!
+  "Operators whose members are missing from this list because they could not be reached (empty when the list is complete)."
+  unavailableOperators: [Operator!]!
+}
+
+"""
+A member in a page of members.
+"""
+type MemberEdge @shareable {
+  "Opaque cursor of this position in the list."
+  cursor: String!
+  "The member; null only when its operator failed while the page was read."
+  node: Member
+}`;

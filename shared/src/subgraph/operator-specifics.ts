@@ -1,0 +1,26 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { DataSource, EntitySchema } from 'typeorm';
+import type { OperatorDefinition } from '../operators/operator-definition';
+import type { OperatorSeed } from '../seed/seed-types';
+import type { SubgraphContext } from './subgraph-context';
+
+/**
+ * What an operator adds to the kernel: its own SDL (types and fields named with its prefix), their
+ * resolvers and per-request loaders, its own tables (entities and migrations, run after the
+ * kernel's) and the seed of those tables. Everything generic comes from the kernel.
+ */
+export interface OperatorSpecifics {
+  sdl: string;
+  resolvers?: GraphQLResolverMap<SubgraphContext>;
+  createLoaders?: (dataSource: DataSource) => Record<string, unknown>;
+  entities?: EntitySchema[];
+  migrations?: Function[];
+  /** Fills the operator's own tables from the seed, after the kernel's seed; idempotent. */
+  seed?: (dataSource: DataSource, seed: OperatorSeed) => Promise<void>;
+}
+
+/** An operator subgraph's module: its registry entry and its specifics. */
+export interface OperatorModule {
+  operator: OperatorDefinition;
+  specifics: OperatorSpecifics;
+}

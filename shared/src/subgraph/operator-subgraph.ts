@@ -1,0 +1,94 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+import type { DataSource } from 'typeorm';
+import type { CommonConfig } from '../config/runtime-config';
+import { formatClientError } from '../errors/format-error';
+import { listenHttp, type RunningHttpServer } from '../http/http-server';
+import { createDirectoryLoaders } from '../loaders/directory-loaders';
+import type { ServiceMetrics } from '../metrics/service-metrics';
+import { renderOperatorSchema } from '../schema/operator-schema.template';
+import { createOperatorResolvers } from './operator-resolvers';
+import type { OperatorModule } from './operator-specifics';
+import type { SubgraphContext } from './subgraph-context';
+
+export interface OperatorSubgraph {
+  readonly apollo: ApolloServer<SubgraphContext>;
+  readonly metrics: ServiceMetrics;
+  readonly dataSource: DataSource;
+  /** Starts the HTTP server (port 0: any free port). */
+  listen(port: number, host?: string): Promise<RunningHttpServer>;
+}
+
+/**
+ * The server factory of every operator subgraph: the template's schema and resolvers, the
+ * operator's specifics, per-request loaders, metrics. Listening is separate (`listen`), so tests
+ * start subgraphs in-process on port 0 and the listener script only calls it.
+ *
+ * The data source's statement counter must feed `metrics.sqlStatements`: create it with
+ * `onStatement: () => metrics.sqlStatements.inc()` (see `createOperatorDataSourceFor`).
+ */
+export async function createOperatorSubgraph(
+  module: OperatorModule,
+  dataSource: DataSource,
+  metrics: ServiceMetrics,
+  config: Pick<CommonConfig, 'nodeEnv' | 'introspection'>,
+): Promise<OperatorSubgraph> {
+  const { operator, specifics } = module;
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(renderOperatorSchema(operator, specifics.sdl)),
+    resolvers: mergeResolvers(createOperatorResolvers(operator), specifics.resolvers ?? {}) as never,
+  });
+  const maskInternal = config.nodeEnv === 'production';
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted) => formatClientError(formatted, { maskInternal }),
+    plugins: [metrics.plugin<SubgraphContext>(), ApolloServerPluginInlineTraceDisabled(), ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()])],
+  });
+  await apollo.start();
+
+  const context = async (): Promise<SubgraphContext> => ({
+    operator,
+    dataSource,
+    loaders: createDirectoryLoaders(dataSource),
+    specificLoaders: specifics.createLoaders?.(dataSource) ?? {},
+  });
+  return {
+    apollo,
+    metrics,
+    dataSource,
+    listen: async (port, host) => {
+      const http = await listenHttp(
+        {
+          apollo,
+          context,
+          ready: async () => {
+            await dataSource.query('SELECT 1');
+            return true;
+          },
+          metrics: () => metrics.exposition(),
+        },
+        port,
+        host,
+      );
+      return {
+        ...http,
+        close: async () => {
+          await http.close();
+        },
+      };
+    },
+  };
+}
+
+function mergeResolvers<T>(base: GraphQLResolverMap<T>, extra: GraphQLResolverMap<T>): GraphQLResolverMap<T> {
+  const merged: GraphQLResolverMap<T> = { ...base };
+  for (const [typeName, fields] of Object.entries(extra)) {
+    merged[typeName] = { ...(base[typeName] as object), ...(fields as object) } as never;
+  }
+  return merged;
+}

@@ -1,0 +1,12 @@
+import type { DataSource } from 'typeorm';
+import type { DirectoryLoaders } from '../loaders/directory-loaders';
+import type { OperatorDefinition } from '../operators/operator-definition';
+
+/** The per-request context of an operator subgraph. */
+export interface SubgraphContext {
+  operator: OperatorDefinition;
+  dataSource: DataSource;
+  loaders: DirectoryLoaders;
+  /** Loaders of the operator's specifics, created per request too. */
+  specificLoaders: Record<string, unknown>;
+}

@@ -1,0 +1,35 @@
+import { getOperatorOrThrow } from '../../../shared/src/operators/operator-registry';
+import type { MemberApi } from '../../../shared/src/subgraph/member.mapper';
+import type { OperatorModule } from '../../../shared/src/subgraph/operator-specifics';
+import { FREE_OF_CHARGE_POPULATION_LIMIT, FREE_OF_CHARGE_SINCE_YEAR, feeExemptionOf } from './ternum-pricing';
+
+const sdl = `
+"""
+Why a member of Territoires Numériques Bourgogne-Franche-Comté uses its services free of charge.
+"""
+enum TernumFeeExemption {
+  "A commune under ${FREE_OF_CHARGE_POPULATION_LIMIT} inhabitants: free of charge since ${FREE_OF_CHARGE_SINCE_YEAR}."
+  SMALL_COMMUNE
+}
+
+extend type TernumMember {
+  "Whether the member pays for the services it uses (false for communes under ${FREE_OF_CHARGE_POPULATION_LIMIT} inhabitants since ${FREE_OF_CHARGE_SINCE_YEAR})."
+  chargedForServices: Boolean!
+  "Why the member is not charged; null when it is."
+  feeExemption: TernumFeeExemption
+}
+`;
+
+/** Territoires Numériques BFC: the kernel, plus its free-of-charge rule for small communes. */
+export const ternumBfcModule: OperatorModule = {
+  operator: getOperatorOrThrow('TERNUM_BFC'),
+  specifics: {
+    sdl,
+    resolvers: {
+      TernumMember: {
+        chargedForServices: (member: MemberApi) => feeExemptionOf(member) === null,
+        feeExemption: (member: MemberApi) => feeExemptionOf(member),
+      },
+    },
+  },
+};

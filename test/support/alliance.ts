@@ -1,0 +1,64 @@
+import { OPERATORS } from '../../shared/src/operators/operator-registry';
+import type { RunningHttpServer } from '../../shared/src/http/http-server';
+import { startOperatorSubgraph, type RunningOperatorSubgraph } from '../../shared/src/testing/operator-subgraph-harness';
+import { testDatabaseUrls } from '../../shared/src/testing/test-databases';
+import { readGatewayConfig } from '../../gateway/src/gateway-config';
+import { createGatewayServer, type GatewayServer } from '../../gateway/src/gateway-server';
+import { readSupergraphSdl } from '../../gateway/src/supergraph-file';
+import { loadOperatorModule } from '../../subgraphs/operator-modules';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  extensions?: Record<string, any>;
+}
+
+/**
+ * The whole alliance graph in-process, as production runs it but on free ports: every operator
+ * subgraph over its seeded test database, and the gateway over the committed supergraph.
+ */
+export interface Alliance {
+  readonly gatewayUrl: string;
+  readonly gateway: GatewayServer;
+  readonly subgraphs: Record<string, RunningOperatorSubgraph>;
+  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Total SQL statements sent by every subgraph so far. */
+  sqlStatements(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startAlliance(): Promise<Alliance> {
+  const urls = testDatabaseUrls();
+  const subgraphs: Record<string, RunningOperatorSubgraph> = {};
+  for (const operator of OPERATORS) {
+    subgraphs[operator.code] = await startOperatorSubgraph(loadOperatorModule(operator), urls[operator.code]);
+  }
+  const env: Record<string, string> = { NODE_ENV: 'test' };
+  for (const operator of OPERATORS) env[`${operator.code}_URL`] = subgraphs[operator.code].url;
+  const gateway = await createGatewayServer(readSupergraphSdl(), OPERATORS, readGatewayConfig(OPERATORS, env));
+  const http: RunningHttpServer = await gateway.listen(0);
+  const query = async <T>(text: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const response = await fetch(http.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: text, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<T>;
+  };
+  return {
+    gatewayUrl: http.url,
+    gateway,
+    subgraphs,
+    query,
+    async sqlStatements() {
+      let total = 0;
+      for (const running of Object.values(subgraphs)) total += await running.metrics.sqlStatementCount();
+      return total;
+    },
+    async close() {
+      await http.close();
+      await gateway.apollo.stop();
+      for (const running of Object.values(subgraphs)) await running.close();
+    },
+  };
+}
