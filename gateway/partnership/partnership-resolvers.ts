@@ -38,15 +38,20 @@ export function createPartnershipResolvers(operators: readonly OperatorDefinitio
   const operatorApis = operators.map(toOperatorApi);
   const byId = new Map(operatorApis.map((api) => [api.id, api]));
   const byCode = new Map(operatorApis.map((api) => [api.code, api]));
+  // Operators are the partnership layer's own data; every other node is hydrated by its owner.
+  const resolveNode = (id: string, field: string) => {
+    const reference = nodeReference(id, field);
+    return reference.__typename.endsWith('Operator') ? (byId.get(id) ?? null) : reference;
+  };
 
   const resolvers: GraphQLResolverMap<unknown> = {
     Query: {
       operators: () => operatorApis,
       operator: (_root: unknown, { code }: { code: string }) => byCode.get(code) ?? null,
-      node: (_root: unknown, { id }: { id: string }) => nodeReference(id, 'id'),
+      node: (_root: unknown, { id }: { id: string }) => resolveNode(id, 'id'),
       nodes: (_root: unknown, { ids }: { ids: string[] }) => {
         if (ids.length > MAX_NODES) throw badUserInput('ids', `ids accepts at most ${MAX_NODES} IDs; got ${ids.length}.`);
-        return ids.map((id, index) => nodeReference(id, `ids[${index}]`));
+        return ids.map((id, index) => resolveNode(id, `ids[${index}]`));
       },
     },
   };
