@@ -25,25 +25,27 @@ export async function applySeed(dataSource: DataSource, seed: OperatorSeed): Pro
 }
 
 async function insertVendors(manager: EntityManager, seed: OperatorSeed): Promise<number> {
-  const [, count] = await manager.query(
+  const inserted: unknown[] = await manager.query(
     `INSERT INTO vendor (name, siren, website)
      SELECT * FROM unnest($1::varchar[], $2::char(9)[], $3::varchar[])
-     ON CONFLICT (name) DO NOTHING`,
+     ON CONFLICT (name) DO NOTHING
+     RETURNING 1`,
     [seed.vendors.map((v) => v.name), seed.vendors.map((v) => v.siren), seed.vendors.map((v) => v.website)],
   );
-  return count as number;
+  return inserted.length;
 }
 
 async function insertServices(manager: EntityManager, seed: OperatorSeed): Promise<number> {
   const vendorNames = new Map(seed.vendors.map((v) => [v.key, v.name]));
-  const [, count] = await manager.query(
+  const inserted: unknown[] = await manager.query(
     `INSERT INTO service (code, name, category, description, product, vendor_id)
      SELECT s.code, s.name, s.category, s.description, s.product, v.id
        FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::varchar[], $6::varchar[])
             WITH ORDINALITY AS s(code, name, category, description, product, vendor_name, position)
        LEFT JOIN vendor v ON v.name = s.vendor_name
       ORDER BY s.position
-     ON CONFLICT (code) DO NOTHING`,
+     ON CONFLICT (code) DO NOTHING
+     RETURNING 1`,
     [
       seed.services.map((s) => s.code),
       seed.services.map((s) => s.name),
@@ -53,19 +55,20 @@ async function insertServices(manager: EntityManager, seed: OperatorSeed): Promi
       seed.services.map((s) => (s.vendorKey ? (vendorNames.get(s.vendorKey) ?? null) : null)),
     ],
   );
-  return count as number;
+  return inserted.length;
 }
 
 async function insertMembers(manager: EntityManager, seed: OperatorSeed): Promise<number> {
   const m = seed.members;
-  const [, count] = await manager.query(
+  const inserted: unknown[] = await manager.query(
     `INSERT INTO member (siren, name, sort_name, kind, legal_category, insee_code, population, departement, status, joined_at, synthetic)
      SELECT siren, name, sort_name, kind, legal_category, insee_code, population, departement, status, joined_at, synthetic
        FROM unnest($1::char(9)[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[],
                    $7::int[], $8::varchar[], $9::varchar[], $10::date[], $11::boolean[])
             WITH ORDINALITY AS s(siren, name, sort_name, kind, legal_category, insee_code, population, departement, status, joined_at, synthetic, position)
       ORDER BY position
-     ON CONFLICT (siren) DO NOTHING`,
+     ON CONFLICT (siren) DO NOTHING
+     RETURNING 1`,
     [
       m.map((x) => x.siren),
       m.map((x) => x.name),
@@ -80,20 +83,21 @@ async function insertMembers(manager: EntityManager, seed: OperatorSeed): Promis
       m.map((x) => x.synthetic),
     ],
   );
-  return count as number;
+  return inserted.length;
 }
 
 async function insertSubscriptions(manager: EntityManager, seed: OperatorSeed): Promise<number> {
   const s = seed.subscriptions;
-  const [, count] = await manager.query(
+  const inserted: unknown[] = await manager.query(
     `INSERT INTO subscription (member_id, service_id, since, status)
      SELECT m.id, v.id, x.since, x.status
        FROM unnest($1::char(9)[], $2::varchar[], $3::date[], $4::varchar[]) WITH ORDINALITY AS x(siren, code, since, status, position)
        JOIN member m ON m.siren = x.siren
        JOIN service v ON v.code = x.code
       ORDER BY x.position
-     ON CONFLICT (member_id, service_id) DO NOTHING`,
+     ON CONFLICT (member_id, service_id) DO NOTHING
+     RETURNING 1`,
     [s.map((x) => x.memberSiren), s.map((x) => x.serviceCode), s.map((x) => x.since), s.map((x) => x.status)],
   );
-  return count as number;
+  return inserted.length;
 }

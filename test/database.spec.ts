@@ -1,0 +1,71 @@
+import { Client } from 'pg';
+import { prepareOperatorDatabase } from '../shared/src/database/prepare-operator-database';
+import { OPERATORS, getOperatorOrThrow } from '../shared/src/operators/operator-registry';
+import { applySeed } from '../shared/src/seed/apply-seed';
+import { buildOperatorSeed } from '../shared/src/seed/build-operator-seed';
+import { createOperatorDataSourceFor } from '../shared/src/subgraph/operator-database';
+import { testDatabaseUrls } from '../shared/src/testing/test-databases';
+import { loadOperatorModule } from '../subgraphs/operator-modules';
+
+const megalis = loadOperatorModule(getOperatorOrThrow('MEGALIS'));
+
+/** A fresh, empty database in the test cluster. */
+async function scratchDatabase(name: string): Promise<string> {
+  const adminUrl = new URL(testDatabaseUrls().MEGALIS);
+  adminUrl.pathname = '/postgres';
+  const client = new Client({ connectionString: adminUrl.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}"`);
+  await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  adminUrl.pathname = `/${name}`;
+  return adminUrl.toString();
+}
+
+describe('Database: migrations and seed', () => {
+  it('migrates up, down to nothing, and up again (every migration is reversible)', async () => {
+    const dataSource = createOperatorDataSourceFor(megalis, await scratchDatabase('migrations_check'));
+    await dataSource.initialize();
+    try {
+      const applied = await dataSource.runMigrations();
+      expect(applied.map((m) => m.name)).toEqual(['CreateDirectorySchema1764450000000', 'CreateMegalisMembership1764450100000']);
+      for (let i = 0; i < applied.length; i += 1) await dataSource.undoLastMigration();
+      const tables = await dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
+      expect(tables).toEqual([{ tablename: 'migrations' }]);
+      expect(await dataSource.runMigrations()).toHaveLength(2);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('seeds deterministically and idempotently: a second run inserts nothing', async () => {
+    const dataSource = createOperatorDataSourceFor(megalis, testDatabaseUrls().MEGALIS);
+    await dataSource.initialize();
+    try {
+      const before = await dataSource.query('SELECT count(*)::int AS n, max(id) AS max FROM member');
+      const again = await applySeed(dataSource, buildOperatorSeed(megalis.operator));
+      expect(again).toEqual({ vendors: 0, services: 0, members: 0, subscriptions: 0 });
+      expect(await prepareOperatorDatabase(dataSource, megalis)).toEqual({ migrations: [], seeded: null });
+      expect(await dataSource.query('SELECT count(*)::int AS n, max(id) AS max FROM member')).toEqual(before);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('flags synthetic records, and real ones carry INSEE data', async () => {
+    for (const operator of OPERATORS) {
+      const dataSource = createOperatorDataSourceFor(loadOperatorModule(operator), testDatabaseUrls()[operator.code]);
+      await dataSource.initialize();
+      try {
+        const [row] = await dataSource.query(`
+          SELECT count(*) FILTER (WHERE synthetic AND (insee_code IS NOT NULL OR kind IN ('COMMUNE', 'REGION', 'DEPARTEMENT')))::int AS bad_synthetic,
+                 count(*) FILTER (WHERE NOT synthetic AND kind = 'COMMUNE' AND insee_code IS NULL)::int AS bad_real,
+                 count(*) FILTER (WHERE synthetic)::int AS synthetic
+            FROM member`);
+        expect({ operator: operator.code, ...row, synthetic: row.synthetic > 0 }).toEqual({ operator: operator.code, bad_synthetic: 0, bad_real: 0, synthetic: true });
+      } finally {
+        await dataSource.destroy();
+      }
+    }
+  });
+});
