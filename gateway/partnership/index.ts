@@ -6,6 +6,10 @@ import { listenHttp } from '../../shared/src/http/http-server';
 import { createLogger } from '../../shared/src/logging/logger';
 import { OPERATORS } from '../../shared/src/operators/operator-registry';
 import { buildPartnershipSchema } from './partnership-subgraph';
+import type { IncomingMessage } from 'node:http';
+import { readGatewayConfig } from '../src/gateway-config';
+import { operatorErrorsPlugin } from '../src/operator-errors.plugin';
+import type { PartnershipContext } from './partnership-context';
 
 /**
  * The partnership subgraph on its own (it runs inside the gateway by default): for a deployment
@@ -14,14 +18,21 @@ import { buildPartnershipSchema } from './partnership-subgraph';
 async function main(): Promise<void> {
   const config = readCommonConfig(process.env);
   const port = readPort(process.env, 'PARTNERSHIP_PORT', 4010);
+  const { subgraphUrls, subgraphTimeoutMs } = readGatewayConfig(OPERATORS, process.env);
   const logger = createLogger('partnership', config.logLevel);
-  const apollo = new ApolloServer({
-    schema: buildPartnershipSchema(OPERATORS),
+  const apollo = new ApolloServer<PartnershipContext>({
+    schema: buildPartnershipSchema(OPERATORS, { subgraphUrls, timeoutMs: subgraphTimeoutMs }),
+    plugins: [operatorErrorsPlugin<PartnershipContext>()],
     introspection: config.introspection,
     formatError: (formatted) => formatClientError(formatted, { maskInternal: config.nodeEnv === 'production' }),
   });
   await apollo.start();
-  const http = await listenHttp({ apollo, context: async () => ({}) }, port, process.env.HOST ?? '127.0.0.1');
+  const context = async (request: IncomingMessage): Promise<PartnershipContext> => ({
+    authorization: typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined,
+    requestId: typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'] : undefined,
+    unavailableOperators: new Set(),
+  });
+  const http = await listenHttp({ apollo, context }, port, process.env.HOST ?? '127.0.0.1');
   logger.info({ url: http.url }, 'partnership subgraph ready');
   const shutdown = async () => {
     await http.close();

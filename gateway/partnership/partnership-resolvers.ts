@@ -4,6 +4,11 @@ import { badUserInput } from '../../shared/src/errors/user-input-error';
 import type { OperatorDefinition } from '../../shared/src/operators/operator-definition';
 import { ENTITY_SUFFIXES, findOperatorByTypeName } from '../../shared/src/operators/operator-registry';
 import { departementNameOrThrow, regionNameOrThrow } from '../../shared/src/reference/insee-reference';
+import type { GraphQLResolveInfo } from 'graphql';
+import { createOperatorClient, type OperatorClientOptions } from './operator-client';
+import type { PartnershipContext } from './partnership-context';
+import { createPartnershipLists } from './partnership-lists';
+import { createPartnershipStatistics } from './partnership-statistics';
 
 export const MAX_NODES = 100;
 
@@ -34,8 +39,13 @@ export function nodeReference(id: string, field: string): { __typename: string; 
   return { __typename: typeName, id };
 }
 
-export function createPartnershipResolvers(operators: readonly OperatorDefinition[]): GraphQLResolverMap<unknown> {
+export interface PartnershipOptions extends OperatorClientOptions {}
+
+export function createPartnershipResolvers(operators: readonly OperatorDefinition[], options: PartnershipOptions): GraphQLResolverMap<PartnershipContext> {
   const operatorApis = operators.map(toOperatorApi);
+  const callOperator = createOperatorClient(options);
+  const lists = createPartnershipLists(operators, callOperator, toOperatorApi);
+  const statistics = createPartnershipStatistics(operators, callOperator, toOperatorApi);
   const byId = new Map(operatorApis.map((api) => [api.id, api]));
   const byCode = new Map(operatorApis.map((api) => [api.code, api]));
   // Operators are the partnership layer's own data; every other node is hydrated by its owner.
@@ -44,8 +54,17 @@ export function createPartnershipResolvers(operators: readonly OperatorDefinitio
     return reference.__typename.endsWith('Operator') ? (byId.get(id) ?? null) : reference;
   };
 
-  const resolvers: GraphQLResolverMap<unknown> = {
+  const resolvers: GraphQLResolverMap<PartnershipContext> = {
     Query: {
+      members: (_root: unknown, args: Parameters<typeof lists.members>[0], context: PartnershipContext, info: GraphQLResolveInfo) =>
+        lists.members(args, context, info),
+      services: (_root: unknown, args: Parameters<typeof lists.services>[0], context: PartnershipContext, info: GraphQLResolveInfo) =>
+        lists.services(args, context, info),
+      search: (_root: unknown, args: Parameters<typeof lists.search>[0], context: PartnershipContext, info: GraphQLResolveInfo) =>
+        lists.search(args, context, info),
+      membersBySiren: (_root: unknown, { siren }: { siren: string }, context: PartnershipContext) => lists.membersBySiren(siren, context),
+      statistics: (_root: unknown, _args: unknown, context: PartnershipContext) => statistics.statistics(context),
+      vendors: (_root: unknown, _args: unknown, context: PartnershipContext) => statistics.vendors(context),
       operators: () => operatorApis,
       operator: (_root: unknown, { code }: { code: string }) => byCode.get(code) ?? null,
       node: (_root: unknown, { id }: { id: string }) => resolveNode(id, 'id'),

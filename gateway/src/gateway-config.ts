@@ -1,4 +1,5 @@
 import { type Env, readBoolean, readOptionalUrl, readPort, readPositiveInt, readUrl } from '../../shared/src/config/env.util';
+import { readAuthConfig, type AuthConfig } from '../../shared/src/auth/auth-config';
 import { type CommonConfig, operatorEnvName, readCommonConfig } from '../../shared/src/config/runtime-config';
 import type { OperatorDefinition } from '../../shared/src/operators/operator-definition';
 
@@ -10,6 +11,8 @@ export interface GatewayConfig extends CommonConfig {
   partnershipUrl?: string;
   exposeQueryPlans: boolean;
   subgraphTimeoutMs: number;
+  /** How bearer tokens are verified; every subgraph verifies them again with the same settings. */
+  auth: AuthConfig;
 }
 
 /** The gateway's configuration, read and validated once; errors name the variable. */
@@ -27,5 +30,6 @@ export function readGatewayConfig(operators: readonly OperatorDefinition[], env:
     partnershipUrl: readOptionalUrl(env, 'PARTNERSHIP_URL', ['http:', 'https:']),
     exposeQueryPlans: readBoolean(env, 'EXPOSE_QUERY_PLANS', common.nodeEnv !== 'production'),
     subgraphTimeoutMs: readPositiveInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000),
+    auth: readAuthConfig(env),
   };
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
+import { createTokenVerifier } from '../../shared/src/auth/token-verifier';
 import { formatClientError } from '../../shared/src/errors/format-error';
 import { listenHttp, type RunningHttpServer } from '../../shared/src/http/http-server';
 import { createServiceMetrics, type ServiceMetrics } from '../../shared/src/metrics/service-metrics';
@@ -11,7 +12,7 @@ import { buildPartnershipSchema } from '../partnership/partnership-subgraph';
 import type { GatewayConfig } from './gateway-config';
 import type { GatewayContext } from './gateway-context';
 import { OperatorDataSource } from './operator-data-source';
-import { dedupeOperatorErrorsPlugin } from './operator-errors.plugin';
+import { operatorErrorsPlugin } from './operator-errors.plugin';
 
 export const PARTNERSHIP_SUBGRAPH = 'partnership';
 
@@ -34,7 +35,9 @@ export async function createGatewayServer(
 ): Promise<GatewayServer> {
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const bySlug = new Map(operators.map((operator) => [operator.slug, operator]));
-  const partnershipSchema = config.partnershipUrl ? null : buildPartnershipSchema(operators);
+  const partnershipSchema = config.partnershipUrl
+    ? null
+    : buildPartnershipSchema(operators, { subgraphUrls: config.subgraphUrls, timeoutMs: config.subgraphTimeoutMs });
   const gateway = new ApolloGateway({
     supergraphSdl,
     __exposeQueryPlanExperimental: config.exposeQueryPlans,
@@ -58,17 +61,25 @@ export async function createGatewayServer(
     formatError: (formatted) => formatClientError(formatted, { maskInternal }),
     plugins: [
       metrics.plugin<GatewayContext>(),
-      dedupeOperatorErrorsPlugin(),
+      operatorErrorsPlugin(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
     ],
   });
   await apollo.start();
-  const context = async (request: IncomingMessage): Promise<GatewayContext> => ({
-    authorization: typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined,
-    requestId: headerValue(request, 'x-request-id') ?? randomUUID(),
-  });
+  const verifier = createTokenVerifier(config.auth);
+  // A bad token is refused here, before parsing and planning: no subgraph is called (HTTP 401).
+  const context = async (request: IncomingMessage): Promise<GatewayContext> => {
+    const authorization = request.headers.authorization;
+    const viewer = await verifier.verifyAuthorization(authorization);
+    return {
+      authorization,
+      viewer,
+      requestId: headerValue(request, 'x-request-id') ?? randomUUID(),
+    unavailableOperators: new Set<string>(),
+    };
+  };
   return {
     apollo,
     gateway,

@@ -2,6 +2,7 @@ import { OPERATORS } from '../../shared/src/operators/operator-registry';
 import type { RunningHttpServer } from '../../shared/src/http/http-server';
 import { startOperatorSubgraph, type RunningOperatorSubgraph } from '../../shared/src/testing/operator-subgraph-harness';
 import { testDatabaseUrls } from '../../shared/src/testing/test-databases';
+import { TEST_JWT_SECRET } from '../../shared/src/testing/test-auth';
 import { readGatewayConfig } from '../../gateway/src/gateway-config';
 import { createGatewayServer, type GatewayServer } from '../../gateway/src/gateway-server';
 import { readSupergraphSdl } from '../../gateway/src/supergraph-file';
@@ -33,7 +34,8 @@ export async function startAlliance(): Promise<Alliance> {
   for (const operator of OPERATORS) {
     subgraphs[operator.code] = await startOperatorSubgraph(loadOperatorModule(operator), urls[operator.code]);
   }
-  const env: Record<string, string> = { NODE_ENV: 'test' };
+  // Every service verifies tokens with the same secret (the subgraphs' default in the harness).
+  const env: Record<string, string> = { NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET };
   for (const operator of OPERATORS) env[`${operator.code}_URL`] = subgraphs[operator.code].url;
   const gateway = await createGatewayServer(readSupergraphSdl(), OPERATORS, readGatewayConfig(OPERATORS, env));
   const http: RunningHttpServer = await gateway.listen(0);

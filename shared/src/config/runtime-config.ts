@@ -1,3 +1,4 @@
+import { readAuthConfig, type AuthConfig } from '../auth/auth-config';
 import type { OperatorDefinition } from '../operators/operator-definition';
 import { type Env, readBoolean, readEnum, readPort, readUrl } from './env.util';
 
@@ -31,6 +32,8 @@ export const operatorEnvName = (operator: OperatorDefinition, suffix: 'DATABASE_
 export interface SubgraphConfig extends CommonConfig {
   port: number;
   databaseUrl: string;
+  /** How bearer tokens are verified: the same variables as the gateway's. */
+  auth: AuthConfig;
 }
 
 export function readSubgraphConfig(operator: OperatorDefinition, env: Env): SubgraphConfig {
@@ -38,5 +41,6 @@ export function readSubgraphConfig(operator: OperatorDefinition, env: Env): Subg
     ...readCommonConfig(env),
     port: readPort(env, operatorEnvName(operator, 'PORT'), operator.defaultPort),
     databaseUrl: readUrl(env, operatorEnvName(operator, 'DATABASE_URL'), ['postgres:', 'postgresql:']),
+    auth: readAuthConfig(env),
   };
 }

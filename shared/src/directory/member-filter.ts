@@ -1,4 +1,6 @@
 import { isMemberKind, type MemberKind } from '../domain/member-kind';
+import { MEMBERSHIP_STATUS_VALUES, type MembershipStatus } from '../domain/membership-status';
+import { SERVICE_CATEGORY_VALUES, type ServiceCategory } from '../domain/service-category';
 import { nameSortKey } from '../domain/sort-key.util';
 import { badUserInput } from '../errors/user-input-error';
 
@@ -10,6 +12,10 @@ export interface MemberFilterInput {
   serviceCodes?: string[] | null;
   minPopulation?: number | null;
   maxPopulation?: number | null;
+  statuses?: string[] | null;
+  synthetic?: boolean | null;
+  serviceCategories?: string[] | null;
+  vendors?: string[] | null;
 }
 
 /** A validated filter; lists present but empty match nothing. */
@@ -21,6 +27,11 @@ export interface MemberFilter {
   serviceCodes?: string[];
   minPopulation?: number;
   maxPopulation?: number;
+  statuses?: MembershipStatus[];
+  synthetic?: boolean;
+  serviceCategories?: ServiceCategory[];
+  /** Vendor names, exactly as the catalogue spells them. */
+  vendors?: string[];
 }
 
 const MAX_LIST_ITEMS = 100;
@@ -40,6 +51,16 @@ export function parseMemberFilterOrThrow(input: MemberFilterInput | null | undef
   if (input.serviceCodes != null) {
     filter.serviceCodes = checkedList(input.serviceCodes, `${path}.serviceCodes`, (v) => SERVICE_CODE.test(v), 'a service code');
   }
+  if (input.statuses != null) {
+    filter.statuses = checkedList(input.statuses, `${path}.statuses`, (v) => (MEMBERSHIP_STATUS_VALUES as string[]).includes(v), 'a MembershipStatus') as MembershipStatus[];
+  }
+  if (input.serviceCategories != null) {
+    filter.serviceCategories = checkedList(input.serviceCategories, `${path}.serviceCategories`, (v) => (SERVICE_CATEGORY_VALUES as string[]).includes(v), 'a ServiceCategory') as ServiceCategory[];
+  }
+  if (input.vendors != null) {
+    filter.vendors = checkedList(input.vendors, `${path}.vendors`, (v) => v.length >= 1 && v.length <= 200, 'a vendor name (1 to 200 characters)');
+  }
+  if (input.synthetic != null) filter.synthetic = input.synthetic;
   if (input.nameContains != null) {
     const field = `${path}.nameContains`;
     if (input.nameContains.length < 1 || input.nameContains.length > 100) {

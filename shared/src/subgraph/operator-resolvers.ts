@@ -10,6 +10,8 @@ import { pageSizeOrThrow } from '../pagination/page-args';
 import { DateScalar } from '../schema/date-scalar';
 import { toMemberApi, toServiceApi, toSubscriptionApi, toVendorApi, type MemberApi, type ServiceApi, type SubscriptionApi } from './member.mapper';
 import type { SubgraphContext } from './subgraph-context';
+import { createIndexResolvers } from './index-resolvers';
+import { indexFieldNames } from '../schema/index-fields';
 
 export interface MembersArgs {
   filter?: MemberFilterInput | null;
@@ -31,12 +33,13 @@ export function createOperatorResolvers(operator: OperatorDefinition): GraphQLRe
   const p = operator.typePrefix;
   const operatorId = encodeGlobalId(`${p}Operator`, operator.code);
   const operatorRef = { id: operatorId };
-  const queryField = `${p.charAt(0).toLowerCase()}${p.slice(1)}Operator`;
+  const queryField = indexFieldNames(operator).operator;
 
   return {
     Date: DateScalar,
     Query: {
       [queryField]: () => operatorRef,
+      ...createIndexResolvers(operator),
     },
     [`${p}Operator`]: {
       __resolveReference: (reference: { id: string }) => (reference.id === operatorId ? operatorRef : null),

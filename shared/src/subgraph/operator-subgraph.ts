@@ -1,9 +1,12 @@
+import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { DataSource } from 'typeorm';
+import type { AuthConfig } from '../auth/auth-config';
+import { createTokenVerifier } from '../auth/token-verifier';
 import type { CommonConfig } from '../config/runtime-config';
 import { formatClientError } from '../errors/format-error';
 import { listenHttp, type RunningHttpServer } from '../http/http-server';
@@ -34,7 +37,7 @@ export async function createOperatorSubgraph(
   module: OperatorModule,
   dataSource: DataSource,
   metrics: ServiceMetrics,
-  config: Pick<CommonConfig, 'nodeEnv' | 'introspection'>,
+  config: Pick<CommonConfig, 'nodeEnv' | 'introspection'> & { auth: AuthConfig },
 ): Promise<OperatorSubgraph> {
   const { operator, specifics } = module;
   const schema = buildSubgraphSchema({
@@ -51,7 +54,11 @@ export async function createOperatorSubgraph(
   });
   await apollo.start();
 
-  const context = async (): Promise<SubgraphContext> => ({
+  const verifier = createTokenVerifier(config.auth);
+  // Every request is verified here, the gateway's included: a subgraph never trusts its caller's
+  // network position. A bad token is answered 401 before anything runs.
+  const context = async (request: IncomingMessage): Promise<SubgraphContext> => ({
+    viewer: await verifier.verifyAuthorization(request.headers.authorization),
     operator,
     dataSource,
     loaders: createDirectoryLoaders(dataSource),

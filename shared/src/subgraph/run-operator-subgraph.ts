@@ -3,6 +3,7 @@ import { readSubgraphConfig } from '../config/runtime-config';
 import { createLogger } from '../logging/logger';
 import { createServiceMetrics } from '../metrics/service-metrics';
 import { redactUrl } from '../config/env.util';
+import { usesDevelopmentSecret } from '../auth/auth-config';
 import { createOperatorDataSourceFor } from './operator-database';
 import { createOperatorSubgraph } from './operator-subgraph';
 import type { OperatorModule } from './operator-specifics';
@@ -25,6 +26,7 @@ export async function runOperatorSubgraph(module: OperatorModule, env = process.
     throw error;
   }
   const logger = createLogger(module.operator.slug, config.logLevel);
+  if (usesDevelopmentSecret(config.auth)) logger.warn('verifying tokens with the published development secret (JWT_SECRET unset)');
   const metrics = createServiceMetrics(module.operator.slug, { defaultMetrics: true });
   const dataSource = createOperatorDataSourceFor(module, config.databaseUrl, metrics);
   await dataSource.initialize();

@@ -1,9 +1,11 @@
 import type { DataSource } from 'typeorm';
+import type { AuthConfig } from '../auth/auth-config';
 import type { RunningHttpServer } from '../http/http-server';
 import { createServiceMetrics, type ServiceMetrics } from '../metrics/service-metrics';
 import { createOperatorDataSourceFor } from '../subgraph/operator-database';
 import { createOperatorSubgraph, type OperatorSubgraph } from '../subgraph/operator-subgraph';
 import type { OperatorModule } from '../subgraph/operator-specifics';
+import { TEST_AUTH_CONFIG } from './test-auth';
 
 /** An operator subgraph started in-process on a free port, against a real database. */
 export interface RunningOperatorSubgraph {
@@ -20,11 +22,16 @@ export interface RunningOperatorSubgraph {
   close(): Promise<void>;
 }
 
-export async function startOperatorSubgraph(module: OperatorModule, databaseUrl: string): Promise<RunningOperatorSubgraph> {
+/** `auth` defaults to the test secret that `test/support/alliance.ts` gives the gateway too. */
+export async function startOperatorSubgraph(
+  module: OperatorModule,
+  databaseUrl: string,
+  options: { auth?: AuthConfig } = {},
+): Promise<RunningOperatorSubgraph> {
   const metrics = createServiceMetrics(module.operator.slug);
   const dataSource = createOperatorDataSourceFor(module, databaseUrl, metrics);
   await dataSource.initialize();
-  const subgraph = await createOperatorSubgraph(module, dataSource, metrics, { nodeEnv: 'test', introspection: true });
+  const subgraph = await createOperatorSubgraph(module, dataSource, metrics, { nodeEnv: 'test', introspection: true, auth: options.auth ?? TEST_AUTH_CONFIG });
   let http: RunningHttpServer | null = await subgraph.listen(0);
   const port = http.port;
   const running: RunningOperatorSubgraph = {

@@ -22,7 +22,7 @@ describe('Configuration: read once, errors name the variable', () => {
   });
 
   it('reads the gateway configuration: subgraph URLs default from the registry', () => {
-    const config = readGatewayConfig(OPERATORS, { NODE_ENV: 'production' });
+    const config = readGatewayConfig(OPERATORS, { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-32-characters-or-more' });
     expect(config.subgraphUrls).toEqual({
       MEGALIS: 'http://127.0.0.1:4001/graphql',
       TERNUM_BFC: 'http://127.0.0.1:4002/graphql',

@@ -6,6 +6,7 @@ export interface ServiceRow {
   id: number;
   code: string;
   name: string;
+  sortName: string;
   category: ServiceCategory;
   description: string;
   product: string | null;
@@ -23,6 +24,7 @@ export const ServiceEntity = new EntitySchema<ServiceRow>({
     id: { type: 'int', primary: true, generated: 'increment' },
     code: { type: 'varchar', length: 64 },
     name: { type: 'varchar', length: 200 },
+    sortName: { name: 'sort_name', type: 'varchar', length: 200 },
     category: { type: 'varchar', length: 40 },
     description: { type: 'text' },
     product: { type: 'varchar', length: 200, nullable: true },

@@ -23,6 +23,7 @@ export class CreateDirectorySchema1764450000000 implements MigrationInterface {
         id serial PRIMARY KEY,
         code varchar(64) NOT NULL UNIQUE,
         name varchar(200) NOT NULL,
+        sort_name varchar(200) COLLATE "C" NOT NULL,
         category varchar(40) NOT NULL CHECK (category IN ('COMMANDE_PUBLIQUE', 'DEMATERIALISATION', 'ARCHIVAGE', 'OPEN_DATA', 'SIG', 'RELATION_USAGER', 'DONNEES_PERSONNELLES', 'CYBERSECURITE', 'IDENTITE_CERTIFICATS', 'INFRA_HEBERGEMENT', 'COLLABORATIF', 'FORMATION_ACCOMPAGNEMENT', 'INCLUSION_NUMERIQUE')),
         description text NOT NULL,
         product varchar(200),
@@ -53,7 +54,9 @@ export class CreateDirectorySchema1764450000000 implements MigrationInterface {
     // Keyset orders: (sort key, id) for every MemberOrderField.
     await queryRunner.query(`CREATE INDEX member_name_order_idx ON member (sort_name, id)`);
     await queryRunner.query(`CREATE INDEX member_population_order_idx ON member ((coalesce(population, -1)), id)`);
+    await queryRunner.query(`CREATE INDEX member_joined_at_order_idx ON member ((coalesce(joined_at, DATE '0001-01-01')), id)`);
     await queryRunner.query(`CREATE INDEX member_kind_idx ON member (kind)`);
+    await queryRunner.query(`CREATE INDEX member_status_idx ON member (status)`);
     await queryRunner.query(`CREATE INDEX member_departement_idx ON member (departement)`);
     await queryRunner.query(`CREATE INDEX member_sort_name_trgm_idx ON member USING gin (sort_name gin_trgm_ops)`);
     await queryRunner.query(`
@@ -66,6 +69,8 @@ export class CreateDirectorySchema1764450000000 implements MigrationInterface {
         UNIQUE (member_id, service_id)
       )`);
     await queryRunner.query(`CREATE INDEX subscription_service_idx ON subscription (service_id, status)`);
+    await queryRunner.query(`CREATE INDEX service_name_order_idx ON service (sort_name, id)`);
+    await queryRunner.query(`CREATE INDEX service_sort_name_trgm_idx ON service USING gin (sort_name gin_trgm_ops)`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

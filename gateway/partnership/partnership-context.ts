@@ -1,0 +1,10 @@
+/**
+ * What the partnership layer needs of the request context: the caller's credentials to forward,
+ * the request id, and where to record operators that could not be reached (the gateway's
+ * `operatorErrorsPlugin` turns them into `OPERATOR_UNAVAILABLE` errors beside the data).
+ */
+export interface PartnershipContext {
+  authorization?: string;
+  requestId?: string;
+  unavailableOperators?: Set<string>;
+}

@@ -1,0 +1,68 @@
+import type { DataSource } from 'typeorm';
+
+/** Statuses of members whose territory counts as covered by the operator. */
+export const COVERING_STATUSES = ['ADHERENT', 'PARTENAIRE'] as const;
+
+export interface KeyCount {
+  key: string;
+  count: number;
+}
+
+export interface OperatorStatistics {
+  memberCount: number;
+  populationCovered: number;
+  membersByKind: KeyCount[];
+  membersByDepartement: KeyCount[];
+  membersByStatus: KeyCount[];
+  subscriptionCount: number;
+  subscriptionsByCategory: KeyCount[];
+  /** Local ids of the active services of each category. */
+  servicesByCategory: { key: string; ids: number[] }[];
+}
+
+/** An operator's statistics, computed in SQL: one statement per figure group. */
+export async function operatorStatistics(dataSource: DataSource): Promise<OperatorStatistics> {
+  const grouped = (column: string): Promise<KeyCount[]> =>
+    dataSource.query(`SELECT ${column} AS key, count(*)::int AS count FROM member GROUP BY ${column} ORDER BY ${column}`);
+  const [[totals], membersByKind, membersByDepartement, membersByStatus, subscriptionsByCategory, servicesByCategory] = await Promise.all([
+    dataSource.query(
+      `SELECT count(*)::int AS "memberCount",
+              coalesce(sum(population) FILTER (WHERE kind = 'COMMUNE' AND status = ANY($1)), 0)::int AS "populationCovered",
+              (SELECT count(*)::int FROM subscription WHERE status = 'ACTIVE') AS "subscriptionCount"
+         FROM member`,
+      [COVERING_STATUSES],
+    ),
+    grouped('kind'),
+    grouped('departement'),
+    grouped('status'),
+    dataSource.query(
+      `SELECT v.category AS key, count(*)::int AS count FROM subscription s JOIN service v ON v.id = s.service_id
+        WHERE s.status = 'ACTIVE' GROUP BY v.category ORDER BY v.category`,
+    ),
+    dataSource.query(
+      `SELECT category AS key, array_agg(id ORDER BY sort_name, id) AS ids FROM service
+        WHERE retired_at IS NULL GROUP BY category ORDER BY category`,
+    ),
+  ]);
+  return { ...totals, membersByKind, membersByDepartement, membersByStatus, subscriptionsByCategory, servicesByCategory };
+}
+
+export interface VendorUsage {
+  name: string;
+  siren: string | null;
+  serviceIds: number[];
+  memberCount: number;
+}
+
+/** Each vendor of the catalogue, its active services, and how many members use at least one. */
+export function vendorUsage(dataSource: DataSource): Promise<VendorUsage[]> {
+  return dataSource.query(`
+    SELECT d.name, d.siren,
+           array_agg(DISTINCT v.id ORDER BY v.id) AS "serviceIds",
+           count(DISTINCT s.member_id) FILTER (WHERE s.status = 'ACTIVE')::int AS "memberCount"
+      FROM vendor d
+      JOIN service v ON v.vendor_id = d.id AND v.retired_at IS NULL
+      LEFT JOIN subscription s ON s.service_id = v.id
+     GROUP BY d.id
+     ORDER BY d.name`);
+}

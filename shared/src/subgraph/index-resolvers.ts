@@ -1,0 +1,158 @@
+import type { DataSource } from 'typeorm';
+import { countMembers, findMemberPage, memberSortKey } from '../directory/member-list';
+import { parseMemberFilterOrThrow } from '../directory/member-filter';
+import { countSearch, searchPage, searchTextOrThrow, type SearchKind, type SearchPosition } from '../directory/search';
+import { countServices, findServicePage, parseServiceFilterOrThrow, type ServiceFilterInput } from '../directory/service-list';
+import { operatorStatistics, vendorUsage } from '../directory/statistics';
+import { isValidSiren } from '../domain/siren.util';
+import { badUserInput } from '../errors/user-input-error';
+import { encodeGlobalId } from '../ids/global-id';
+import type { OperatorDefinition } from '../operators/operator-definition';
+import { decodeCursorPayload, decodeMemberCursorOrThrow, encodeMemberCursor } from '../pagination/member-cursor';
+import { DEFAULT_MEMBER_ORDER, type OrderDirection } from '../pagination/member-order';
+import { pageSizeOrThrow } from '../pagination/page-args';
+import { indexFieldNames } from '../schema/index-fields';
+import type { MembersArgs } from './operator-resolvers';
+import type { SubgraphContext } from './subgraph-context';
+
+interface IndexArgs {
+  first: number;
+  after?: string | null;
+  withCount: boolean;
+}
+
+const encode = (payload: unknown) => Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+
+/**
+ * The index fields of an operator subgraph (`@inaccessible`): the keys the partnership layer merges
+ * across operators, with the same filters, orders and keyset pagination as the public lists.
+ */
+export function createIndexResolvers(operator: OperatorDefinition) {
+  const p = operator.typePrefix;
+  const fields = indexFieldNames(operator);
+  const ds = (context: SubgraphContext): DataSource => context.dataSource;
+
+  return {
+    [fields.memberIndex]: async (_root: unknown, args: MembersArgs & IndexArgs, context: SubgraphContext) => {
+      const order = args.orderBy ?? DEFAULT_MEMBER_ORDER;
+      const filter = parseMemberFilterOrThrow(args.filter);
+      const first = pageSizeOrThrow(args.first);
+      const after = args.after == null ? null : decodeMemberCursorOrThrow(args.after, order);
+      const [{ rows, hasNextPage }, totalCount] = await Promise.all([
+        findMemberPage(ds(context), { filter, order, first, after }),
+        args.withCount ? countMembers(ds(context), filter) : null,
+      ]);
+      return {
+        entries: rows.map((row) => {
+          const key = memberSortKey(row, order);
+          return {
+            id: encodeGlobalId(`${p}Member`, row.id),
+            typename: `${p}Member`,
+            key: JSON.stringify(key),
+            score: null,
+            cursor: encodeMemberCursor({ order, key, id: row.id }),
+          };
+        }),
+        hasMore: hasNextPage,
+        totalCount,
+      };
+    },
+
+    [fields.serviceIndex]: async (
+      _root: unknown,
+      args: IndexArgs & { filter?: ServiceFilterInput | null; direction: OrderDirection },
+      context: SubgraphContext,
+    ) => {
+      const filter = parseServiceFilterOrThrow(args.filter);
+      const first = pageSizeOrThrow(args.first);
+      const after = args.after == null ? null : decodeServiceCursorOrThrow(args.after, args.direction);
+      const [{ rows, hasMore }, totalCount] = await Promise.all([
+        findServicePage(ds(context), { filter, direction: args.direction, first, after }),
+        args.withCount ? countServices(ds(context), filter) : null,
+      ]);
+      return {
+        entries: rows.map((row) => ({
+          id: encodeGlobalId(`${p}Service`, row.id),
+          typename: `${p}Service`,
+          key: JSON.stringify(row.sortName),
+          score: null,
+          cursor: encode([`SERVICE:${args.direction}`, row.sortName, row.id]),
+        })),
+        hasMore,
+        totalCount,
+      };
+    },
+
+    [fields.searchIndex]: async (_root: unknown, args: IndexArgs & { text: string }, context: SubgraphContext) => {
+      const folded = searchTextOrThrow(args.text);
+      const first = pageSizeOrThrow(args.first);
+      const after = args.after == null ? null : decodeSearchCursorOrThrow(args.after);
+      const [{ hits, hasMore }, totalCount] = await Promise.all([
+        searchPage(ds(context), folded, first, after),
+        args.withCount ? countSearch(ds(context), folded) : null,
+      ]);
+      return {
+        entries: hits.map((hit) => ({
+          id: encodeGlobalId(`${p}${hit.kind}`, hit.id),
+          typename: `${p}${hit.kind}`,
+          key: JSON.stringify(hit.key),
+          score: hit.score,
+          cursor: encode(['SEARCH', hit.score, hit.key, hit.kind, hit.id]),
+        })),
+        hasMore,
+        totalCount,
+      };
+    },
+
+    [fields.membersBySiren]: async (_root: unknown, { siren }: { siren: string }, context: SubgraphContext) => {
+      if (!isValidSiren(siren)) throw badUserInput('siren', 'siren must be 9 digits with a valid Luhn checksum.');
+      const rows: { id: number }[] = await ds(context).query('SELECT id FROM member WHERE siren = $1 ORDER BY id', [siren]);
+      return rows.map((row) => ({ id: encodeGlobalId(`${p}Member`, row.id), typename: `${p}Member`, key: JSON.stringify(siren), score: null, cursor: '' }));
+    },
+
+    [fields.statistics]: async (_root: unknown, _args: unknown, context: SubgraphContext) => {
+      const statistics = await operatorStatistics(ds(context));
+      return {
+        ...statistics,
+        servicesByCategory: statistics.servicesByCategory.map(({ key, ids }) => ({ key, ids: ids.map((id) => encodeGlobalId(`${p}Service`, id)) })),
+      };
+    },
+
+    [fields.vendorUsage]: async (_root: unknown, _args: unknown, context: SubgraphContext) =>
+      (await vendorUsage(ds(context))).map((usage) => ({
+        ...usage,
+        serviceIds: usage.serviceIds.map((id) => encodeGlobalId(`${p}Service`, id)),
+      })),
+  };
+}
+
+function decodeServiceCursorOrThrow(after: string, direction: OrderDirection): { key: string; id: number } {
+  const payload = decodeCursorPayload(after);
+  if (
+    !Array.isArray(payload) ||
+    payload.length !== 3 ||
+    payload[0] !== `SERVICE:${direction}` ||
+    typeof payload[1] !== 'string' ||
+    !Number.isSafeInteger(payload[2])
+  ) {
+    throw badUserInput('after', 'after is not a valid cursor for this list.');
+  }
+  return { key: payload[1], id: payload[2] };
+}
+
+function decodeSearchCursorOrThrow(after: string): SearchPosition {
+  const payload = decodeCursorPayload(after);
+  if (
+    !Array.isArray(payload) ||
+    payload.length !== 5 ||
+    payload[0] !== 'SEARCH' ||
+    typeof payload[1] !== 'string' ||
+    !/^[01]\.[0-9]{4}$/.test(payload[1]) ||
+    typeof payload[2] !== 'string' ||
+    !['Member', 'Service'].includes(payload[3]) ||
+    !Number.isSafeInteger(payload[4])
+  ) {
+    throw badUserInput('after', 'after is not a valid cursor for this search.');
+  }
+  return { score: payload[1], key: payload[2], kind: payload[3] as SearchKind, id: payload[4] };
+}
