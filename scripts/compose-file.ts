@@ -78,6 +78,8 @@ function subgraphService(operator: OperatorDefinition): string[] {
       NODE_ENV: 'production',
       LOG_LEVEL: '${LOG_LEVEL:-info}',
       HOST: '0.0.0.0',
+      // Every service verifies tokens itself: the same key everywhere, never a default in production.
+      JWT_SECRET: '${JWT_SECRET:?set JWT_SECRET (32+ characters) or use JWT_JWKS_URL}',
       [operatorEnvName(operator, 'PORT')]: String(operator.defaultPort),
       [operatorEnvName(operator, 'DATABASE_URL')]: databaseUrl,
       RUN_MIGRATIONS: 'true',
@@ -103,6 +105,7 @@ function gatewayService(operators: readonly OperatorDefinition[]): string[] {
       NODE_ENV: 'production',
       LOG_LEVEL: '${LOG_LEVEL:-info}',
       HOST: '0.0.0.0',
+      JWT_SECRET: '${JWT_SECRET:?set JWT_SECRET (32+ characters) or use JWT_JWKS_URL}',
       PORT: String(GATEWAY_PORT),
       APOLLO_TELEMETRY_DISABLED: 'true',
       ...Object.fromEntries(
