@@ -3,8 +3,8 @@ import { loadOperatorModule } from '../subgraphs/operator-modules';
 import { runCli, selectOperators } from './operator-cli';
 
 /**
- * `npm run migrate -- [--operator CODE] [--revert] [--show]`: applies pending migrations (kernel,
- * then the operator's own) to each selected operator's database; `--revert` undoes the last one;
+ * `npm run migrate -- [--operator CODE] [--revert] [--show]`: applies pending migrations (the kernel's
+ * and the operator's own, in timestamp order) to each selected operator's database; `--revert` undoes the last one;
  * `--show` lists pending ones without applying them.
  */
 runCli(async () => {

@@ -28,11 +28,16 @@ describe('Database: migrations and seed', () => {
     await dataSource.initialize();
     try {
       const applied = await dataSource.runMigrations();
-      expect(applied.map((m) => m.name)).toEqual(['CreateDirectorySchema1764450000000', 'CreateMegalisMembership1764450100000']);
+      expect(applied.map((m) => m.name)).toEqual([
+        // kernel and operator migrations run in timestamp order
+        'CreateDirectorySchema1764450000000',
+        'CreateMegalisMembership1764450100000',
+        'AddWritesAuditAndPrivateFields1764450200000',
+      ]);
       for (let i = 0; i < applied.length; i += 1) await dataSource.undoLastMigration();
       const tables = await dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
       expect(tables).toEqual([{ tablename: 'migrations' }]);
-      expect(await dataSource.runMigrations()).toHaveLength(2);
+      expect(await dataSource.runMigrations()).toHaveLength(3);
     } finally {
       await dataSource.destroy();
     }

@@ -29,6 +29,8 @@ export default async function globalSetup(): Promise<void> {
     } finally {
       await dataSource.destroy();
     }
+    // A pristine copy, never connected to: tests that write clone it (CREATE DATABASE … TEMPLATE).
+    await cluster.ensureDatabaseFromTemplate(`${operator.databaseName}_template`, operator.databaseName);
   }
   process.env[TEST_DATABASE_URLS_ENV] = JSON.stringify(urls);
 }

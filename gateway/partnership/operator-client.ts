@@ -22,8 +22,8 @@ export interface OperatorClientOptions {
 /**
  * The partnership layer's calls to the operator subgraphs' index fields: one HTTP request, the
  * caller's `Authorization` forwarded (the subgraph verifies it), bounded by a timeout. A refusal
- * of the caller's input (`BAD_USER_INPUT`, `UNAUTHENTICATED`, `FORBIDDEN`) is passed on as is; any
- * other failure is an `OperatorUnavailableError`.
+ * of the caller's request (`BAD_USER_INPUT`, `UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`,
+ * `CONFLICT`) is passed on as is; any other failure is an `OperatorUnavailableError`.
  */
 export function createOperatorClient(options: OperatorClientOptions) {
   return async function callOperator<T>(
@@ -51,9 +51,14 @@ export function createOperatorClient(options: OperatorClientOptions) {
       throw new OperatorUnavailableError(operator, (error as Error).name === 'TimeoutError' ? 'timed out' : 'not reachable');
     }
     const refusal = body.errors?.find((error) =>
-      [ErrorCode.BAD_USER_INPUT, ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN].includes(error.extensions?.code as ErrorCode),
+      [ErrorCode.BAD_USER_INPUT, ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.CONFLICT].includes(
+        error.extensions?.code as ErrorCode,
+      ),
     );
-    if (refusal) throw new GraphQLError(refusal.message, { extensions: refusal.extensions });
+    if (refusal) {
+      const { http: _http, ...extensions } = refusal.extensions ?? {};
+      throw new GraphQLError(refusal.message, { extensions });
+    }
     if (body.errors?.length || !body.data) throw new OperatorUnavailableError(operator, 'answered with an error');
     return body.data;
   };

@@ -9,6 +9,7 @@ import { createOperatorClient, type OperatorClientOptions } from './operator-cli
 import type { PartnershipContext } from './partnership-context';
 import { createPartnershipLists } from './partnership-lists';
 import { createPartnershipStatistics } from './partnership-statistics';
+import { createPartnershipMutations } from './partnership-mutations';
 
 export const MAX_NODES = 100;
 
@@ -46,6 +47,7 @@ export function createPartnershipResolvers(operators: readonly OperatorDefinitio
   const callOperator = createOperatorClient(options);
   const lists = createPartnershipLists(operators, callOperator, toOperatorApi);
   const statistics = createPartnershipStatistics(operators, callOperator, toOperatorApi);
+  const mutations = createPartnershipMutations(operators, callOperator);
   const byId = new Map(operatorApis.map((api) => [api.id, api]));
   const byCode = new Map(operatorApis.map((api) => [api.code, api]));
   // Operators are the partnership layer's own data; every other node is hydrated by its owner.
@@ -55,6 +57,7 @@ export function createPartnershipResolvers(operators: readonly OperatorDefinitio
   };
 
   const resolvers: GraphQLResolverMap<PartnershipContext> = {
+    Mutation: mutations,
     Query: {
       members: (_root: unknown, args: Parameters<typeof lists.members>[0], context: PartnershipContext, info: GraphQLResolveInfo) =>
         lists.members(args, context, info),

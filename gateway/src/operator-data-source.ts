@@ -1,4 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { unauthenticated } from '../../shared/src/auth/unauthenticated-error';
 import { operatorUnavailable } from '../../shared/src/errors/user-input-error';
 import type { GatewayContext } from './gateway-context';
 
@@ -25,7 +26,10 @@ export class OperatorDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (request.http) (request.http as { signal?: AbortSignal }).signal = AbortSignal.timeout(this.timeoutMs);
   }
 
-  override didEncounterError(error: Error): void {
+  override didEncounterError(error: Error, _request: unknown, response?: { status: number }): void {
+    // The subgraph refused the caller's token (its key differs, or the token expired between the
+    // gateway's check and this call): that is the caller's problem, not an outage.
+    if (response?.status === 401) throw unauthenticated('The bearer token was refused by an operator subgraph.');
     throw operatorUnavailable(this.operatorCode, error.name === 'AbortError' || error.name === 'TimeoutError' ? 'timed out' : undefined);
   }
 }

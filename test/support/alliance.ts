@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { OPERATORS } from '../../shared/src/operators/operator-registry';
 import type { RunningHttpServer } from '../../shared/src/http/http-server';
 import { startOperatorSubgraph, type RunningOperatorSubgraph } from '../../shared/src/testing/operator-subgraph-harness';
@@ -28,8 +29,12 @@ export interface Alliance {
   close(): Promise<void>;
 }
 
-export async function startAlliance(): Promise<Alliance> {
-  const urls = testDatabaseUrls();
+/**
+ * `isolated: true` gives the alliance databases of its own, cloned from the seeded templates, for
+ * tests that write: the shared databases keep the seed's counts for every other test.
+ */
+export async function startAlliance(options: { isolated?: boolean } = {}): Promise<Alliance> {
+  const urls = options.isolated ? await cloneDatabases() : testDatabaseUrls();
   const subgraphs: Record<string, RunningOperatorSubgraph> = {};
   for (const operator of OPERATORS) {
     subgraphs[operator.code] = await startOperatorSubgraph(loadOperatorModule(operator), urls[operator.code]);
@@ -61,6 +66,36 @@ export async function startAlliance(): Promise<Alliance> {
       await http.close();
       await gateway.apollo.stop();
       for (const running of Object.values(subgraphs)) await running.close();
+      if (options.isolated) await dropDatabases(urls);
     },
   };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new URL(testDatabaseUrls()[OPERATORS[0].code]);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function cloneDatabases(): Promise<Record<string, string>> {
+  const suffix = `${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  const urls: Record<string, string> = {};
+  for (const operator of OPERATORS) {
+    const name = `w_${operator.databaseName}_${suffix}`;
+    await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${operator.databaseName}_template"`);
+    const url = new URL(testDatabaseUrls()[operator.code]);
+    url.pathname = `/${name}`;
+    urls[operator.code] = url.toString();
+  }
+  return urls;
+}
+
+async function dropDatabases(urls: Record<string, string>): Promise<void> {
+  for (const url of Object.values(urls)) await adminQuery(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
 }

@@ -9,7 +9,7 @@ types.setTypeParser(types.builtins.DATE, (value: string) => value);
 
 export interface OperatorDataSourceOptions {
   url: string;
-  /** The operator's own entities and migrations, after the kernel's. */
+  /** The operator's own entities and migrations; migrations run with the kernel's, in timestamp order. */
   entities?: MixedList<Function | import('typeorm').EntitySchema>;
   migrations?: Function[];
   /** Called for every SQL statement sent (the statement counter). */

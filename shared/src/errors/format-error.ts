@@ -22,7 +22,8 @@ export function formatClientError(
   options: { maskInternal: boolean },
 ): GraphQLFormattedError {
   const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
-  const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
+  // Stack traces and the gateway's internal subgraph names are not for clients.
+  const { stacktrace: _stack, exception: _exception, serviceName: _serviceName, ...extensions } = formatted.extensions ?? {};
   if (CLIENT_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return { ...formatted, extensions: { ...extensions, code } };
   }

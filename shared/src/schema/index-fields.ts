@@ -17,3 +17,18 @@ export function indexFieldNames(operator: OperatorDefinition) {
     vendorUsage: `${p}VendorUsage`,
   };
 }
+
+/** The names of an operator subgraph's `@inaccessible` mutation fields. */
+export function mutationFieldNames(operator: OperatorDefinition) {
+  const p = operator.typePrefix.charAt(0).toLowerCase() + operator.typePrefix.slice(1);
+  return {
+    registerMember: `${p}RegisterMember`,
+    updateMember: `${p}UpdateMember`,
+    setMembershipStatus: `${p}SetMembershipStatus`,
+    subscribe: `${p}Subscribe`,
+    unsubscribe: `${p}Unsubscribe`,
+    createService: `${p}CreateService`,
+    updateService: `${p}UpdateService`,
+    retireService: `${p}RetireService`,
+  };
+}

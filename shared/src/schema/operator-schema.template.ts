@@ -1,6 +1,7 @@
 import type { OperatorDefinition } from '../operators/operator-definition';
 import { DOMAIN_ENUMS_SDL, FEDERATION_VERSION, LIST_TYPES_SDL, MEMBERS_ARGS_SDL, operatorIndexSdl } from './common-sdl';
 import { indexFieldNames } from './index-fields';
+import { OPERATOR_MUTATION_TYPES_SDL, SERVICE_RETIREMENT_SDL, operatorMutationFieldsSdl } from './mutation-sdl';
 
 /**
  * The schema every operator subgraph is built from: the shared interfaces and one concrete type per
@@ -19,6 +20,7 @@ extend schema
 
 schema {
   query: Query
+  mutation: Mutation
 }
 
 type Query {
@@ -28,6 +30,46 @@ ${index.queryFields}
 }
 
 ${index.types}
+
+type Mutation {
+${operatorMutationFieldsSdl(operator)}
+}
+
+${OPERATOR_MUTATION_TYPES_SDL}
+
+${SERVICE_RETIREMENT_SDL}
+
+"""
+A change of a member's status.
+"""
+type MembershipStatusChange @shareable {
+  "The status before."
+  from: MembershipStatus!
+  "The status after."
+  to: MembershipStatus!
+  "Why."
+  reason: String!
+  "Who (the token's subject)."
+  changedBy: String!
+  "When (ISO 8601 timestamp)."
+  changedAt: String!
+}
+
+"""
+One change recorded in the audit trail.
+"""
+type AuditRecord @shareable {
+  "When (ISO 8601 timestamp)."
+  at: String!
+  "Who (the token's subject)."
+  actor: String!
+  "What: the mutation."
+  action: String!
+  "The object before the change, as JSON text; null for a creation."
+  before: String
+  "The object after the change, as JSON text."
+  after: String
+}
 
 """
 Calendar date, ISO 8601 (\`2021-05-05\`).
@@ -88,6 +130,16 @@ interface Member {
   synthetic: Boolean!
   "The member's subscriptions to the operator's services."
   subscriptions: [ServiceSubscription!]!
+  "Version of the record, incremented by every change; pass it as \`expectedVersion\` to update."
+  version: Int!
+  "Changes of status, oldest first."
+  statusHistory: [MembershipStatusChange!]!
+  "Contact e-mail. Private: null with a FORBIDDEN error unless the caller is an operator_admin of this operator or a partnership_admin."
+  contactEmail: String
+  "Annual contribution in euros. Private, as contactEmail."
+  annualContribution: Int
+  "Every change of this record, oldest first. Private, as contactEmail."
+  auditTrail: [AuditRecord!]
 }
 
 """
@@ -120,6 +172,8 @@ interface Service {
   product: String
   "Number of members with an active subscription to this service."
   subscriberCount: Int!
+  "Version of the record, incremented by every change; pass it as \`expectedVersion\` to update."
+  version: Int!
 }
 
 """
@@ -182,6 +236,16 @@ type ${p}Member implements Member & Node @key(fields: "id") {
   synthetic: Boolean!
   "The member's subscriptions, ordered by service code."
   subscriptions: [${p}Subscription!]!
+  "Version of the record, incremented by every change; pass it as \`expectedVersion\` to update."
+  version: Int!
+  "Changes of status, oldest first."
+  statusHistory: [MembershipStatusChange!]!
+  "Contact e-mail. Private: null with a FORBIDDEN error unless the caller is an operator_admin of this operator or a partnership_admin."
+  contactEmail: String
+  "Annual contribution in euros. Private, as contactEmail."
+  annualContribution: Int
+  "Every change of this record, oldest first. Private, as contactEmail."
+  auditTrail: [AuditRecord!]
 }
 
 """
@@ -204,6 +268,8 @@ type ${p}Service implements Service & Node @key(fields: "id") {
   product: String
   "Number of members with an active subscription to this service."
   subscriberCount: Int!
+  "Version of the record, incremented by every change; pass it as \`expectedVersion\` to update."
+  version: Int!
 }
 
 """

@@ -1,6 +1,7 @@
 import type { OperatorDefinition } from '../operators/operator-definition';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination/page-args';
 import { FEDERATION_VERSION, LIST_TYPES_SDL, MEMBERS_ARGS_SDL, DOMAIN_ENUMS_SDL } from './common-sdl';
+import { PARTNERSHIP_MUTATIONS_SDL } from './mutation-sdl';
 
 /**
  * The partnership subgraph's schema, generated from the operator registry: the cross-operator root
@@ -21,6 +22,7 @@ extend schema
 
 schema {
   query: Query
+  mutation: Mutation
 }
 
 """
@@ -395,6 +397,8 @@ interface Service @key(fields: "id") {
   "The operator whose catalogue holds this service."
   operator: Operator!
 }
+
+${PARTNERSHIP_MUTATIONS_SDL}
 
 ${stubs}
 `;

@@ -22,6 +22,8 @@ export function toMemberApi(prefix: string, row: MemberRow) {
     joinedAt: row.joinedAt,
     synthetic: row.synthetic,
     version: row.version,
+    contactEmail: row.contactEmail,
+    annualContribution: row.annualContribution,
     row,
   };
 }
@@ -38,6 +40,7 @@ export function toServiceApi(prefix: string, row: ServiceRow) {
     description: row.description,
     product: row.product,
     vendorId: row.vendorId,
+    version: row.version,
   };
 }
 export type ServiceApi = ReturnType<typeof toServiceApi>;

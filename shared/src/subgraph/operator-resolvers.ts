@@ -11,6 +11,7 @@ import { DateScalar } from '../schema/date-scalar';
 import { toMemberApi, toServiceApi, toSubscriptionApi, toVendorApi, type MemberApi, type ServiceApi, type SubscriptionApi } from './member.mapper';
 import type { SubgraphContext } from './subgraph-context';
 import { createIndexResolvers } from './index-resolvers';
+import { createWriteResolvers } from './write-resolvers';
 import { indexFieldNames } from '../schema/index-fields';
 
 export interface MembersArgs {
@@ -34,6 +35,7 @@ export function createOperatorResolvers(operator: OperatorDefinition): GraphQLRe
   const operatorId = encodeGlobalId(`${p}Operator`, operator.code);
   const operatorRef = { id: operatorId };
   const queryField = indexFieldNames(operator).operator;
+  const writes = createWriteResolvers(operator);
 
   return {
     Date: DateScalar,
@@ -41,6 +43,7 @@ export function createOperatorResolvers(operator: OperatorDefinition): GraphQLRe
       [queryField]: () => operatorRef,
       ...createIndexResolvers(operator),
     },
+    Mutation: writes.Mutation,
     [`${p}Operator`]: {
       __resolveReference: (reference: { id: string }) => (reference.id === operatorId ? operatorRef : null),
       memberCount: (_parent: unknown, _args: unknown, { dataSource }: SubgraphContext) => countMembers(dataSource, {}),
@@ -67,6 +70,7 @@ export function createOperatorResolvers(operator: OperatorDefinition): GraphQLRe
       },
       subscriptions: async (member: MemberApi, _args: unknown, { loaders }: SubgraphContext) =>
         (await loaders.subscriptionsByMemberId.load(member.localId)).map((row) => toSubscriptionApi(p, row)),
+      ...writes.memberFields,
     },
     [`${p}Service`]: {
       __resolveReference: async (reference: { id: string }, { loaders }: SubgraphContext) => {

@@ -6,8 +6,8 @@ import type { SubgraphContext } from './subgraph-context';
 
 /**
  * What an operator adds to the kernel: its own SDL (types and fields named with its prefix), their
- * resolvers and per-request loaders, its own tables (entities and migrations, run after the
- * kernel's) and the seed of those tables. Everything generic comes from the kernel.
+ * resolvers and per-request loaders, its own tables (entities and migrations, run with the
+ * kernel's in timestamp order) and the seed of those tables. Everything generic comes from the kernel.
  */
 export interface OperatorSpecifics {
   sdl: string;

@@ -11,6 +11,7 @@ import type { CommonConfig } from '../config/runtime-config';
 import { formatClientError } from '../errors/format-error';
 import { listenHttp, type RunningHttpServer } from '../http/http-server';
 import { createDirectoryLoaders } from '../loaders/directory-loaders';
+import { createHistoryLoaders } from './write-resolvers';
 import type { ServiceMetrics } from '../metrics/service-metrics';
 import { renderOperatorSchema } from '../schema/operator-schema.template';
 import { createOperatorResolvers } from './operator-resolvers';
@@ -59,9 +60,11 @@ export async function createOperatorSubgraph(
   // network position. A bad token is answered 401 before anything runs.
   const context = async (request: IncomingMessage): Promise<SubgraphContext> => ({
     viewer: await verifier.verifyAuthorization(request.headers.authorization),
+    requestId: requestIdOf(request),
     operator,
     dataSource,
     loaders: createDirectoryLoaders(dataSource),
+    history: createHistoryLoaders(dataSource),
     specificLoaders: specifics.createLoaders?.(dataSource) ?? {},
   });
   return {
@@ -98,4 +101,9 @@ function mergeResolvers<T>(base: GraphQLResolverMap<T>, extra: GraphQLResolverMa
     merged[typeName] = { ...(base[typeName] as object), ...(fields as object) } as never;
   }
   return merged;
+}
+
+function requestIdOf(request: IncomingMessage): string | null {
+  const value = request.headers['x-request-id'];
+  return typeof value === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(value) ? value : null;
 }

@@ -16,6 +16,8 @@ export interface MemberRow {
   status: MembershipStatus;
   joinedAt: string | null;
   synthetic: boolean;
+  contactEmail: string | null;
+  annualContribution: number | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -37,6 +39,8 @@ export const MemberEntity = new EntitySchema<MemberRow>({
     status: { type: 'varchar', length: 30 },
     joinedAt: { name: 'joined_at', type: 'date', nullable: true },
     synthetic: { type: 'boolean' },
+    contactEmail: { name: 'contact_email', type: 'varchar', length: 254, nullable: true },
+    annualContribution: { name: 'annual_contribution', type: 'int', nullable: true },
     version: { type: 'int', default: 1 },
     createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
     updatedAt: { name: 'updated_at', type: 'timestamptz', updateDate: true },

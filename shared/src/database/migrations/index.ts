@@ -1,4 +1,5 @@
 import { CreateDirectorySchema1764450000000 } from './1764450000000-create-directory-schema';
+import { AddWritesAuditAndPrivateFields1764450200000 } from './1764450200000-add-writes-audit-and-private-fields';
 
 /** The kernel's migrations, in order. An operator's own migrations run after these. */
-export const KERNEL_MIGRATIONS = [CreateDirectorySchema1764450000000];
+export const KERNEL_MIGRATIONS = [CreateDirectorySchema1764450000000, AddWritesAuditAndPrivateFields1764450200000];
