@@ -15,6 +15,11 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   /** Prometheus text exposition. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
   maxBodyBytes?: number;
+  /**
+   * Extra routes by path (e.g. the explorer): the handler answers and returns true, or returns
+   * false to let the request fall through to the default handling of that path.
+   */
+  routes?: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<boolean> | boolean>;
 }
 
 export interface RunningHttpServer {
@@ -62,6 +67,8 @@ async function handle<TContext extends BaseContext>(
   response: ServerResponse,
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
+  const route = options.routes?.[url.pathname];
+  if (route && (await route(request, response))) return;
   switch (url.pathname) {
     case '/health/live':
       return sendJson(response, 200, { status: 'ok' });
