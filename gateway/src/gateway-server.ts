@@ -11,6 +11,7 @@ import type { OperatorDefinition } from '../../shared/src/operators/operator-def
 import { buildPartnershipSchema } from '../partnership/partnership-subgraph';
 import type { GatewayConfig } from './gateway-config';
 import type { GatewayContext } from './gateway-context';
+import { explorerRoutes } from './explorer/explorer';
 import { OperatorDataSource } from './operator-data-source';
 import { operatorErrorsPlugin } from './operator-errors.plugin';
 
@@ -84,7 +85,13 @@ export async function createGatewayServer(
     apollo,
     gateway,
     metrics,
-    listen: (port, host) => listenHttp({ apollo, context, metrics: () => metrics.exposition() }, port, host),
+    listen: (port, host) =>
+      listenHttp(
+        // The explorer only where introspection is on (development): production serves no UI.
+        { apollo, context, metrics: () => metrics.exposition(), routes: config.introspection ? explorerRoutes() : undefined },
+        port,
+        host,
+      ),
   };
 }
 
