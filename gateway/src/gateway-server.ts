@@ -14,6 +14,9 @@ import type { GatewayContext } from './gateway-context';
 import { explorerRoutes } from './explorer/explorer';
 import { OperatorDataSource } from './operator-data-source';
 import { operatorErrorsPlugin } from './operator-errors.plugin';
+import type { Logger } from '../../shared/src/logging/logger';
+import { requestLoggingPlugin } from '../../shared/src/logging/request-logging.plugin';
+import type { ApolloServerPlugin } from '@apollo/server';
 
 export const PARTNERSHIP_SUBGRAPH = 'partnership';
 
@@ -32,13 +35,14 @@ export interface GatewayServer {
 export async function createGatewayServer(
   supergraphSdl: string,
   operators: readonly OperatorDefinition[],
-  config: Omit<GatewayConfig, 'port' | 'logLevel'>,
+  config: Omit<GatewayConfig, 'port' | 'logLevel'> & { logger?: Logger },
 ): Promise<GatewayServer> {
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const bySlug = new Map(operators.map((operator) => [operator.slug, operator]));
   const partnershipSchema = config.partnershipUrl
     ? null
     : buildPartnershipSchema(operators, { subgraphUrls: config.subgraphUrls, timeoutMs: config.subgraphTimeoutMs });
+  const metrics = createServiceMetrics('gateway', { defaultMetrics: true });
   const gateway = new ApolloGateway({
     supergraphSdl,
     __exposeQueryPlanExperimental: config.exposeQueryPlans,
@@ -46,14 +50,13 @@ export async function createGatewayServer(
       if (name === PARTNERSHIP_SUBGRAPH) {
         return partnershipSchema
           ? new LocalGraphQLDataSource(partnershipSchema)
-          : new OperatorDataSource('PARTNERSHIP', config.partnershipUrl!, config.subgraphTimeoutMs);
+          : new OperatorDataSource('PARTNERSHIP', config.partnershipUrl!, config.subgraphTimeoutMs, metrics.subgraphFetchDuration);
       }
       const operator = bySlug.get(name);
       if (!operator) throw new Error(`The supergraph names a subgraph "${name}" that no registered operator has`);
-      return new OperatorDataSource(operator.code, config.subgraphUrls[operator.code] ?? url!, config.subgraphTimeoutMs);
+      return new OperatorDataSource(operator.code, config.subgraphUrls[operator.code] ?? url!, config.subgraphTimeoutMs, metrics.subgraphFetchDuration);
     },
   });
-  const metrics = createServiceMetrics('gateway', { defaultMetrics: true });
   const maskInternal = config.nodeEnv === 'production';
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -62,6 +65,8 @@ export async function createGatewayServer(
     formatError: (formatted) => formatClientError(formatted, { maskInternal }),
     plugins: [
       metrics.plugin<GatewayContext>(),
+      ...(config.logger ? [requestLoggingPlugin<GatewayContext>(config.logger)] : []),
+      requestIdHeaderPlugin(),
       operatorErrorsPlugin(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
@@ -98,4 +103,17 @@ export async function createGatewayServer(
 function headerValue(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(value) ? value : undefined;
+}
+
+/** Tells the caller the request id its request is logged under in every service. */
+function requestIdHeaderPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('x-request-id', contextValue.requestId);
+        },
+      };
+    },
+  };
 }

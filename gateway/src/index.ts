@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger('gateway', config.logLevel);
-  const server = await createGatewayServer(readSupergraphSdl(), OPERATORS, config);
+  const server = await createGatewayServer(readSupergraphSdl(), OPERATORS, { ...config, logger });
   const http = await server.listen(config.port, process.env.HOST ?? '127.0.0.1');
   logger.info({ url: http.url, subgraphs: config.subgraphUrls }, 'gateway ready');
   const shutdown = async (signal: string) => {

@@ -1,3 +1,4 @@
+import type { Histogram } from 'prom-client';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { unauthenticated } from '../../shared/src/auth/unauthenticated-error';
 import { operatorUnavailable } from '../../shared/src/errors/user-input-error';
@@ -14,8 +15,21 @@ export class OperatorDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     readonly operatorCode: string,
     url: string,
     private readonly timeoutMs: number,
+    private readonly fetchDuration?: Histogram<'subgraph' | 'outcome'>,
   ) {
     super({ url });
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const stop = this.fetchDuration?.startTimer({ subgraph: this.operatorCode });
+    try {
+      const response = await super.process(options);
+      stop?.({ outcome: response.errors?.length ? 'error' : 'ok' });
+      return response;
+    } catch (error) {
+      stop?.({ outcome: 'error' });
+      throw error;
+    }
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 
 /**
@@ -11,6 +11,10 @@ export interface ServiceMetrics {
   readonly requests: Counter<'operation_type'>;
   readonly errors: Counter<'code'>;
   readonly requestDuration: Histogram;
+  /** The gateway's calls to each subgraph, by subgraph and outcome. */
+  readonly subgraphFetchDuration: Histogram<'subgraph' | 'outcome'>;
+  /** Exposes a connection pool's figures (total, idle, waiting) read at each scrape. */
+  observePool(read: () => { total: number; idle: number; waiting: number } | null): void;
   /** Total SQL statements sent so far (read by tests and the benchmark). */
   sqlStatementCount(): Promise<number>;
   exposition(): Promise<{ contentType: string; body: string }>;
@@ -40,9 +44,32 @@ export function createServiceMetrics(service: string, options: { defaultMetrics?
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const subgraphFetchDuration = new Histogram({
+    name: 'subgraph_fetch_duration_seconds',
+    help: "Duration of the gateway's calls to a subgraph, by subgraph and outcome (ok, error).",
+    labelNames: ['subgraph', 'outcome'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
   return {
     registry,
     sqlStatements,
+    subgraphFetchDuration,
+    observePool(read) {
+      new Gauge({
+        name: 'db_pool_connections',
+        help: 'Database pool connections, by state (total, idle, waiting clients).',
+        labelNames: ['state'] as const,
+        registers: [registry],
+        collect() {
+          const figures = read();
+          if (!figures) return;
+          this.set({ state: 'total' }, figures.total);
+          this.set({ state: 'idle' }, figures.idle);
+          this.set({ state: 'waiting' }, figures.waiting);
+        },
+      });
+    },
     requests,
     errors,
     requestDuration,

@@ -13,6 +13,8 @@ import { listenHttp, type RunningHttpServer } from '../http/http-server';
 import { createDirectoryLoaders } from '../loaders/directory-loaders';
 import { createHistoryLoaders } from './write-resolvers';
 import type { ServiceMetrics } from '../metrics/service-metrics';
+import type { Logger } from '../logging/logger';
+import { requestLoggingPlugin } from '../logging/request-logging.plugin';
 import { renderOperatorSchema } from '../schema/operator-schema.template';
 import { createOperatorResolvers } from './operator-resolvers';
 import type { OperatorModule } from './operator-specifics';
@@ -38,7 +40,7 @@ export async function createOperatorSubgraph(
   module: OperatorModule,
   dataSource: DataSource,
   metrics: ServiceMetrics,
-  config: Pick<CommonConfig, 'nodeEnv' | 'introspection'> & { auth: AuthConfig },
+  config: Pick<CommonConfig, 'nodeEnv' | 'introspection'> & { auth: AuthConfig; logger?: Logger },
 ): Promise<OperatorSubgraph> {
   const { operator, specifics } = module;
   const schema = buildSubgraphSchema({
@@ -51,9 +53,14 @@ export async function createOperatorSubgraph(
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted) => formatClientError(formatted, { maskInternal }),
-    plugins: [metrics.plugin<SubgraphContext>(), ApolloServerPluginInlineTraceDisabled(), ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    plugins: [metrics.plugin<SubgraphContext>(), ...(config.logger ? [requestLoggingPlugin<SubgraphContext>(config.logger)] : []), ApolloServerPluginInlineTraceDisabled(), ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
+  metrics.observePool(() => {
+    // TypeORM's postgres driver keeps its pg.Pool as `master`.
+    const pool = (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+    return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+  });
 
   const verifier = createTokenVerifier(config.auth);
   // Every request is verified here, the gateway's included: a subgraph never trusts its caller's

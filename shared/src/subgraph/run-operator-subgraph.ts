@@ -34,7 +34,7 @@ export async function runOperatorSubgraph(module: OperatorModule, env = process.
     const { migrations, seeded } = await prepareOperatorDatabase(dataSource, module, { seed: env.SEED_ON_START === 'true' ? 'if-empty' : false });
     logger.info({ migrations, seeded }, 'database prepared');
   }
-  const subgraph = await createOperatorSubgraph(module, dataSource, metrics, config);
+  const subgraph = await createOperatorSubgraph(module, dataSource, metrics, { ...config, logger });
   const http = await subgraph.listen(config.port, env.HOST ?? '127.0.0.1');
   logger.info({ url: http.url, database: redactUrl(config.databaseUrl) }, `${module.operator.name} subgraph ready`);
 
