@@ -48,7 +48,7 @@ describe('Database: migrations and seed', () => {
     await dataSource.initialize();
     try {
       const before = await dataSource.query('SELECT count(*)::int AS n, max(id) AS max FROM member');
-      const again = await applySeed(dataSource, buildOperatorSeed(megalis.operator));
+      const again = await applySeed(dataSource, buildOperatorSeed(megalis.operator, { catalogue: megalis.specifics.catalogue, composition: megalis.specifics.seedComposition }));
       expect(again).toEqual({ vendors: 0, services: 0, members: 0, subscriptions: 0 });
       expect(await prepareOperatorDatabase(dataSource, megalis)).toEqual({ migrations: [], seeded: null });
       expect(await dataSource.query('SELECT count(*)::int AS n, max(id) AS max FROM member')).toEqual(before);

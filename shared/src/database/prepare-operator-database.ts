@@ -22,7 +22,7 @@ export async function prepareOperatorDatabase(
   let seeded: SeedResult | null = null;
   const [{ count }] = await dataSource.query('SELECT count(*)::int AS count FROM member');
   if (options.seed === true || (options.seed === 'if-empty' && count === 0)) {
-    const seed = buildOperatorSeed(module.operator);
+    const seed = buildOperatorSeed(module.operator, { catalogue: module.specifics.catalogue, composition: module.specifics.seedComposition });
     seeded = await applySeed(dataSource, seed);
     await module.specifics.seed?.(dataSource, seed);
   }

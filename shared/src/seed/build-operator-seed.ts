@@ -15,7 +15,6 @@ import {
   type InseeCommune,
   type InseeEpci,
 } from '../reference/insee-reference';
-import { CATALOGUES } from './catalogues';
 import { createPrng, type Prng } from './prng.util';
 import type { OperatorSeed, SeedMember, SeedService, SeedSubscription, SeedVendor } from './seed-types';
 import { VENDORS } from './vendors';
@@ -83,10 +82,16 @@ import { VENDORS } from './vendors';
  *   after `joinedAt`.
  * - Vendors: only those referenced by the operator's catalogue.
  */
-export function buildOperatorSeed(operator: OperatorDefinition): OperatorSeed {
+/** An operator's own seed data, from its folder: its catalogue and the composition of its directory. */
+export interface OperatorSeedData {
+  catalogue?: readonly SeedService[];
+  composition?: SeedComposition;
+}
+
+export function buildOperatorSeed(operator: OperatorDefinition, data: OperatorSeedData = {}): OperatorSeed {
   const policy = operator.seed;
   if (!policy) throw new Error(`Operator ${operator.code} has no seed policy`);
-  const composition = COMPOSITIONS[operator.code] ?? DEFAULT_COMPOSITION;
+  const composition = data.composition ?? DEFAULT_COMPOSITION;
   const territory = loadTerritory(operator);
 
   const region = regionMember(operator, territory);
@@ -133,7 +138,7 @@ export function buildOperatorSeed(operator: OperatorDefinition): OperatorSeed {
   ]);
   const members = identities.map((identity) => withMembership(operator.code, composition, identity, founders));
   // Copies: callers may not mutate the shared catalogue through a seed.
-  const services = (CATALOGUES[operator.code] ?? []).map((service) => ({
+  const services = (data.catalogue ?? []).map((service) => ({
     ...service,
     adoption: { ...service.adoption },
   }));
@@ -228,10 +233,11 @@ const ACTIVE_SUBSCRIPTION_WEIGHTS: readonly (readonly [SubscriptionStatus, numbe
 /** Members subscribe to a service within this many days of joining (or by REFERENCE_DATE). */
 const SUBSCRIPTION_SPREAD_DAYS = 4 * 365;
 
-type SyntheticKind = 'CCAS' | 'SIVU' | 'SIVOM' | 'SYNDICAT_MIXTE' | 'HOPITAL' | 'EPLE' | 'OPH' | 'SDIS' | 'GIP';
-type SyntheticCounts = Partial<Record<SyntheticKind, number>>;
+export type SyntheticKind = 'CCAS' | 'SIVU' | 'SIVOM' | 'SYNDICAT_MIXTE' | 'HOPITAL' | 'EPLE' | 'OPH' | 'SDIS' | 'GIP';
+export type SyntheticCounts = Partial<Record<SyntheticKind, number>>;
 
-interface OperatorComposition {
+/** How an operator's directory is composed beyond the INSEE reference (its own seed data). */
+export interface SeedComposition {
   /** Synthetic but plausible start of the operator's activity: the earliest `joinedAt`. */
   foundedOn: string;
   /** Synthetic bodies by kind (SDIS and GIP are capped at one per eligible département). */
@@ -244,27 +250,7 @@ interface OperatorComposition {
   smallCommunes?: { populationBelow: number; mostlyJoinedFrom: string; share: number };
 }
 
-const COMPOSITIONS: Readonly<Record<string, OperatorComposition>> = {
-  MEGALIS: {
-    foundedOn: '1999-06-01',
-    synthetic: { SDIS: 4, GIP: 4, HOPITAL: 35, OPH: 10, EPLE: 130, SYNDICAT_MIXTE: 80, SIVOM: 50, SIVU: 180 },
-    remainderKind: 'CCAS',
-    statutoryIntercommunalities: true,
-  },
-  TERNUM_BFC: {
-    foundedOn: '2003-01-01',
-    synthetic: { SDIS: 8, SIVU: 14, SIVOM: 6, SYNDICAT_MIXTE: 6, CCAS: 6 },
-    remainderKind: 'CCAS',
-    smallCommunes: { populationBelow: SMALL_COMMUNE_POPULATION, mostlyJoinedFrom: '2020-01-01', share: 0.7 },
-  },
-  MAXIMILIEN: {
-    foundedOn: '2013-01-01',
-    synthetic: { SDIS: 4, GIP: 3, HOPITAL: 22, OPH: 14, EPLE: 24, SYNDICAT_MIXTE: 6, SIVU: 3, CCAS: 4 },
-    remainderKind: 'CCAS',
-  },
-};
-
-const DEFAULT_COMPOSITION: OperatorComposition = {
+const DEFAULT_COMPOSITION: SeedComposition = {
   foundedOn: '2010-01-01',
   synthetic: { SDIS: 1, SIVU: 10, SYNDICAT_MIXTE: 5, CCAS: 10 },
   remainderKind: 'CCAS',
@@ -606,7 +592,7 @@ function eligibleDepartements(kind: 'SDIS' | 'GIP', territory: Territory): strin
 }
 
 /** The composition's counts, with the per-département kinds capped at one per département. */
-function plannedSyntheticCounts(composition: OperatorComposition, territory: Territory): SyntheticCounts {
+function plannedSyntheticCounts(composition: SeedComposition, territory: Territory): SyntheticCounts {
   const counts: SyntheticCounts = { ...composition.synthetic };
   for (const kind of ['SDIS', 'GIP'] as const) {
     const requested = counts[kind];
@@ -711,7 +697,7 @@ const ENDED_STATUSES: ReadonlySet<MembershipStatus> = new Set(['RESILIE', 'DISSO
 
 function withMembership(
   operatorCode: string,
-  composition: OperatorComposition,
+  composition: SeedComposition,
   identity: MemberIdentity,
   founders: ReadonlySet<string>,
 ): SeedMember {
@@ -731,7 +717,7 @@ function withMembership(
   return { ...identity, status, joinedAt };
 }
 
-function earliestJoinDate(composition: OperatorComposition, identity: MemberIdentity, prng: Prng): string {
+function earliestJoinDate(composition: SeedComposition, identity: MemberIdentity, prng: Prng): string {
   const small = composition.smallCommunes;
   const isSmallCommune =
     small !== undefined && identity.kind === 'COMMUNE' && (identity.population ?? 0) < small.populationBelow;

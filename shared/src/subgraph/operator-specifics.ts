@@ -1,7 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DataSource, EntitySchema } from 'typeorm';
 import type { OperatorDefinition } from '../operators/operator-definition';
-import type { OperatorSeed } from '../seed/seed-types';
+import type { SeedComposition } from '../seed/build-operator-seed';
+import type { OperatorSeed, SeedService } from '../seed/seed-types';
 import type { SubgraphContext } from './subgraph-context';
 
 /**
@@ -15,6 +16,10 @@ export interface OperatorSpecifics {
   createLoaders?: (dataSource: DataSource) => Record<string, unknown>;
   entities?: EntitySchema[];
   migrations?: Function[];
+  /** The operator's service catalogue, for the seed. */
+  catalogue?: readonly SeedService[];
+  /** How the operator's seeded directory is composed beyond the INSEE reference. */
+  seedComposition?: SeedComposition;
   /** Fills the operator's own tables from the seed, after the kernel's seed; idempotent. */
   seed?: (dataSource: DataSource, seed: OperatorSeed) => Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { getOperatorOrThrow } from '../../../shared/src/operators/operator-registry';
+import { MAXIMILIEN_CATALOGUE } from './catalogue';
 import type { OperatorModule } from '../../../shared/src/subgraph/operator-specifics';
 
 /**
@@ -7,5 +8,13 @@ import type { OperatorModule } from '../../../shared/src/subgraph/operator-speci
  */
 export const maximilienModule: OperatorModule = {
   operator: getOperatorOrThrow('MAXIMILIEN'),
-  specifics: { sdl: '' },
+  specifics: {
+    sdl: '',
+    catalogue: MAXIMILIEN_CATALOGUE,
+    seedComposition: {
+      foundedOn: '2013-01-01',
+      synthetic: { SDIS: 4, GIP: 3, HOPITAL: 22, OPH: 14, EPLE: 24, SYNDICAT_MIXTE: 6, SIVU: 3, CCAS: 4 },
+      remainderKind: 'CCAS',
+    },
+  },
 };

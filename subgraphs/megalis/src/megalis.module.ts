@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import { getOperatorOrThrow } from '../../../shared/src/operators/operator-registry';
+import { MEGALIS_CATALOGUE } from './catalogue';
 import type { OperatorModule } from '../../../shared/src/subgraph/operator-specifics';
 import { toMemberApi, type MemberApi } from '../../../shared/src/subgraph/member.mapper';
 import type { SubgraphContext } from '../../../shared/src/subgraph/subgraph-context';
@@ -49,6 +50,13 @@ export const megalisModule: OperatorModule = {
   operator,
   specifics: {
     sdl,
+    catalogue: MEGALIS_CATALOGUE,
+    seedComposition: {
+      foundedOn: '1999-06-01',
+      synthetic: { SDIS: 4, GIP: 4, HOPITAL: 35, OPH: 10, EPLE: 130, SYNDICAT_MIXTE: 80, SIVOM: 50, SIVU: 180 },
+      remainderKind: 'CCAS',
+      statutoryIntercommunalities: true,
+    },
     entities: [MegalisMembershipEntity],
     migrations: [CreateMegalisMembership1764450100000],
     createLoaders,

@@ -1,5 +1,6 @@
 import { getOperatorOrThrow } from '../../../shared/src/operators/operator-registry';
 import type { MemberApi } from '../../../shared/src/subgraph/member.mapper';
+import { TERNUM_BFC_CATALOGUE } from './catalogue';
 import type { OperatorModule } from '../../../shared/src/subgraph/operator-specifics';
 import { FREE_OF_CHARGE_POPULATION_LIMIT, FREE_OF_CHARGE_SINCE_YEAR, feeExemptionOf } from './ternum-pricing';
 
@@ -25,6 +26,14 @@ export const ternumBfcModule: OperatorModule = {
   operator: getOperatorOrThrow('TERNUM_BFC'),
   specifics: {
     sdl,
+    catalogue: TERNUM_BFC_CATALOGUE,
+    seedComposition: {
+      foundedOn: '2003-01-01',
+      synthetic: { SDIS: 8, SIVU: 14, SIVOM: 6, SYNDICAT_MIXTE: 6, CCAS: 6 },
+      remainderKind: 'CCAS',
+      // Small communes mostly joined once the services became free for them (2020).
+      smallCommunes: { populationBelow: FREE_OF_CHARGE_POPULATION_LIMIT, mostlyJoinedFrom: `${FREE_OF_CHARGE_SINCE_YEAR}-01-01`, share: 0.7 },
+    },
     resolvers: {
       TernumMember: {
         chargedForServices: (member: MemberApi) => feeExemptionOf(member) === null,

@@ -2,7 +2,7 @@ import { isValidSiren } from '../../domain/siren.util';
 import { getOperatorOrThrow } from '../../operators/operator-registry';
 import { currentCommunes, epcis, epts } from '../../reference/insee-reference';
 import { buildOperatorSeed } from '../build-operator-seed';
-import { CATALOGUES } from '../catalogues';
+import { loadOperatorModule } from '../../../../subgraphs/operator-modules';
 import type { OperatorSeed, SeedMember } from '../seed-types';
 
 const MEGALIS = getOperatorOrThrow('MEGALIS');
@@ -10,10 +10,15 @@ const TERNUM_BFC = getOperatorOrThrow('TERNUM_BFC');
 const MAXIMILIEN = getOperatorOrThrow('MAXIMILIEN');
 
 // Built once: every test below reads the same seeds.
+const seedDataOf = (operator: typeof MEGALIS) => {
+  const { specifics } = loadOperatorModule(operator);
+  return { catalogue: specifics.catalogue, composition: specifics.seedComposition };
+};
+const CATALOGUES = Object.fromEntries([MEGALIS, TERNUM_BFC, MAXIMILIEN].map((o) => [o.code, loadOperatorModule(o).specifics.catalogue]));
 const seeds: Record<string, OperatorSeed> = {
-  MEGALIS: buildOperatorSeed(MEGALIS),
-  TERNUM_BFC: buildOperatorSeed(TERNUM_BFC),
-  MAXIMILIEN: buildOperatorSeed(MAXIMILIEN),
+  MEGALIS: buildOperatorSeed(MEGALIS, seedDataOf(MEGALIS)),
+  TERNUM_BFC: buildOperatorSeed(TERNUM_BFC, seedDataOf(TERNUM_BFC)),
+  MAXIMILIEN: buildOperatorSeed(MAXIMILIEN, seedDataOf(MAXIMILIEN)),
 };
 const OPERATOR_CODES = Object.keys(seeds);
 /** Synthetic SIRENs start with 0, a range INSEE never allocates. */
@@ -49,13 +54,13 @@ describe('buildOperatorSeed', () => {
   });
 
   it('is deterministic: two calls return deep-equal seeds', () => {
-    expect(buildOperatorSeed(MEGALIS)).toEqual(seedOf('MEGALIS'));
-    expect(buildOperatorSeed(MAXIMILIEN)).toEqual(seedOf('MAXIMILIEN'));
+    expect(buildOperatorSeed(MEGALIS, seedDataOf(MEGALIS))).toEqual(seedOf('MEGALIS'));
+    expect(buildOperatorSeed(MAXIMILIEN, seedDataOf(MAXIMILIEN))).toEqual(seedOf('MAXIMILIEN'));
   });
 
   it('builds the Mégalis seed well under a second', () => {
     const started = performance.now();
-    buildOperatorSeed(MEGALIS);
+    buildOperatorSeed(MEGALIS, seedDataOf(MEGALIS));
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
