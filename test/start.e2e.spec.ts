@@ -305,7 +305,7 @@ class StartRun {
       if (this.childrenAt === null && this.members().some((p) => p.argv.some((arg) => arg.startsWith('subgraphs/')))) this.childrenAt = Date.now();
       const ready = this.stdoutLines.map((line) => READY_LINE.exec(line)).find(Boolean);
       if (ready) {
-        this.readyAt ??= Date.now();
+        this.readyAt ??= this.lineAt(READY_LINE);
         this.childrenAt ??= this.readyAt;
         return Number(ready[1]);
       }
@@ -370,11 +370,19 @@ function startRun(label: string): StartRun {
   return run;
 }
 
-/** Runs one phase; when it fails, prints the output of the runs involved and marks the spec broken. */
-async function phase(name: string, involved: () => (StartRun | undefined)[], body: () => Promise<void>): Promise<void> {
+/**
+ * Runs one phase within `budgetMs` (below the jest timeout, so that a slow phase still reports);
+ * when it fails, adds the output of the runs involved to the error and marks the spec broken, so
+ * that the following phases fail at once instead of waiting on a broken state.
+ */
+async function phase(name: string, budgetMs: number, involved: () => (StartRun | undefined)[], body: () => Promise<void>): Promise<void> {
   if (brokenBy) throw new Error(`not run: the phase "${brokenBy}" failed`);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await body();
+    const overrun = new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`phase "${name}" did not finish within ${budgetMs / 1000} s`)), budgetMs);
+    });
+    await Promise.race([body(), overrun]);
   } catch (error) {
     brokenBy = name;
     const logs = involved()
@@ -387,6 +395,8 @@ async function phase(name: string, involved: () => (StartRun | undefined)[], bod
       throw error;
     }
     throw new Error(String(error) + extra);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -415,27 +425,29 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // Whatever is left: the process groups we started, then anything on the data directory.
+  // Whatever is left. First the processes of the groups we started (npm, tsx, the supervisor, its
+  // children), except PostgreSQL; then anything on the data directory: SIGINT (PostgreSQL's fast
+  // shutdown), then SIGKILL.
   const groups = new Set(runs.map((run) => run.pgid));
-  const ours = (p: Proc) => groups.has(p.pgid) && (isInside(p.cwd, ROOT) || isInside(p.cwd, dataDir));
-  for (const run of runs) if (!run.exitInfo) signalQuietly(-run.pgid, 'SIGKILL');
-  for (const p of processes().filter(ours)) signalQuietly(p.pid, 'SIGKILL');
-  const leftovers = () => processesOn(dataDir ?? '/nonexistent');
-  if (dataDir) {
-    for (const p of leftovers()) signalQuietly(p.pid, 'SIGINT');
-    for (let waited = 0; waited < 10_000 && leftovers().length; waited += 200) await sleep(200);
-    for (const p of leftovers()) signalQuietly(p.pid, 'SIGKILL');
-    for (let waited = 0; waited < 5_000 && leftovers().length; waited += 200) await sleep(200);
-    rmSync(dataDir, { recursive: true, force: true });
+  const onDataDir = () => (dataDir ? processesOn(dataDir) : []);
+  for (let sweep = 0; sweep < 2; sweep++) {
+    const spared = new Set(onDataDir().map((p) => p.pid));
+    for (const p of processes()) if (groups.has(p.pgid) && isInside(p.cwd, ROOT) && !spared.has(p.pid)) signalQuietly(p.pid, 'SIGKILL');
+    await sleep(100);
   }
+  for (const p of onDataDir()) signalQuietly(p.pid, 'SIGINT');
+  for (let waited = 0; waited < 10_000 && onDataDir().length; waited += 200) await sleep(200);
+  for (const p of onDataDir()) signalQuietly(p.pid, 'SIGKILL');
+  for (let waited = 0; waited < 5_000 && onDataDir().length; waited += 200) await sleep(200);
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   if (timings.length) process.stdout.write(`[start.e2e] timings:\n  ${timings.join('\n  ')}\n`);
 }, 30_000);
 
 describe('npm start: the whole alliance graph on one machine', () => {
   it('first start: creates, migrates and seeds the embedded databases, then serves the gateway', async () => {
     first = startRun('first start');
-    await phase('first start', () => [first], async () => {
-      const gatewayPort = await first.waitUntilReady(120_000);
+    await phase('first start', 90_000, () => [first], async () => {
+      const gatewayPort = await first.waitUntilReady(75_000);
       timings.push(`first start: ${first.startTimings()}`);
       expect(gatewayPort).toBe(ports.gateway);
       const out = first.stdoutLines.join('\n');
@@ -443,10 +455,10 @@ describe('npm start: the whole alliance graph on one machine', () => {
       for (const code of Object.keys(EXPECTED_COUNTS)) expect(out).toMatch(new RegExp(`\\[alliance\\] ${code}: seeded `));
       expect(await memberCounts(ports.gateway)).toEqual(EXPECTED_COUNTS);
     });
-  }, 150_000);
+  }, 100_000);
 
   it('runs each subgraph, the gateway and PostgreSQL as processes of their own', async () => {
-    await phase('separate processes', () => [first], async () => {
+    await phase('separate processes', 20_000, () => [first], async () => {
       const supervisor = first.supervisor();
       const named: [string, number][] = [['gateway', ports.gateway], ...Object.entries(ports.subgraphs), ['postgres', ports.pg]];
       const listeners = Object.fromEntries(named.map(([name, port]) => [name, listeningPids(port)]));
@@ -470,10 +482,10 @@ describe('npm start: the whole alliance graph on one machine', () => {
         expect(body.data._service.sdl).toContain(`type ${operatorType} `);
       }
     });
-  }, 60_000);
+  }, 30_000);
 
   it('SIGINT: stops the children, then PostgreSQL, and exits 0', async () => {
-    await phase('SIGINT after the first start', () => [first], async () => {
+    await phase('SIGINT after the first start', 35_000, () => [first], async () => {
       const supervisor = first.supervisor();
       const signalledAt = Date.now();
       process.kill(supervisor.pid, 'SIGINT');
@@ -488,8 +500,8 @@ describe('npm start: the whole alliance graph on one machine', () => {
 
   it('second start on the same data: no initialisation, no seeding, same data, databases ready faster', async () => {
     second = startRun('second start');
-    await phase('second start', () => [first, second], async () => {
-      await second.waitUntilReady(90_000);
+    await phase('second start', 50_000, () => [first, second], async () => {
+      await second.waitUntilReady(45_000);
       timings.push(`second start: ${second.startTimings()}`);
       const out = second.stdoutLines.join('\n');
       expect(out).not.toMatch(/seeded/);
@@ -500,10 +512,10 @@ describe('npm start: the whole alliance graph on one machine', () => {
       // reported, not compared.
       expect(second.databasePhaseMs()).toBeLessThan(first.databasePhaseMs());
     });
-  }, 120_000);
+  }, 60_000);
 
   it('recovers after the whole process group was SIGKILLed (stale postmaster.pid)', async () => {
-    await phase('crash and recovery (process group)', () => [second, third], async () => {
+    await phase('crash and recovery (process group)', 75_000, () => [second, third], async () => {
       const oldPostmaster = postmasterPid();
       process.kill(-second.pgid, 'SIGKILL');
       expect(await second.waitForExit(10_000)).toEqual({ code: null, signal: 'SIGKILL' });
@@ -512,16 +524,16 @@ describe('npm start: the whole alliance graph on one machine', () => {
       await eventually(() => expect(isRunning(oldPostmaster)).toBe(false), 10_000); // it was in the group
 
       third = startRun('start after a SIGKILLed process group');
-      await third.waitUntilReady(90_000);
+      await third.waitUntilReady(45_000);
       timings.push(`recovery after SIGKILL of the group: ${third.startTimings()}`);
       expect(third.stdoutLines.join('\n')).not.toMatch(/seeded/);
       expect(postmasterPid()).not.toBe(oldPostmaster);
       expect(await memberCounts(ports.gateway)).toEqual(EXPECTED_COUNTS);
     });
-  }, 120_000);
+  }, 85_000);
 
   it('recovers after everything but PostgreSQL was SIGKILLed (orphaned postmaster on the data directory)', async () => {
-    await phase('crash and recovery (orphaned PostgreSQL)', () => [third, fourth], async () => {
+    await phase('crash and recovery (orphaned PostgreSQL)', 75_000, () => [third, fourth], async () => {
       const orphan = postmasterPid();
       const victims = third.members().filter((p) => p.pid !== orphan);
       expect(third.members().map((p) => p.pid)).toContain(orphan);
@@ -531,17 +543,17 @@ describe('npm start: the whole alliance graph on one machine', () => {
       expect(await probe(ports.pg)).toBe('open'); // still serving, with no supervisor
 
       fourth = startRun('start beside an orphaned PostgreSQL');
-      await fourth.waitUntilReady(90_000);
+      await fourth.waitUntilReady(45_000);
       timings.push(`recovery beside an orphaned postmaster: ${fourth.startTimings()}`);
       expect(isRunning(orphan)).toBe(false);
       expect(postmasterPid()).not.toBe(orphan);
       expect(fourth.stdoutLines.join('\n')).not.toMatch(/seeded/);
       expect(await memberCounts(ports.gateway)).toEqual(EXPECTED_COUNTS);
     });
-  }, 120_000);
+  }, 85_000);
 
   it('Ctrl-C (SIGINT to the whole process group) stops everything', async () => {
-    await phase('Ctrl-C', () => [fourth], async () => {
+    await phase('Ctrl-C', 40_000, () => [fourth], async () => {
       const signalledAt = Date.now();
       process.kill(-fourth.pgid, 'SIGINT');
       const exit = await fourth.waitForExit(30_000);
@@ -553,5 +565,5 @@ describe('npm start: the whole alliance graph on one machine', () => {
       await eventually(expectAllStopped, 10_000);
       expect(fourth.members()).toEqual([]);
     });
-  }, 60_000);
+  }, 50_000);
 });

@@ -23,8 +23,8 @@ export interface OperatorDefinition {
   readonly siren: string | null;
   /** Seat (commune). */
   readonly seat: string;
-  /** Home page. */
-  readonly website: string;
+  /** Home page, when known. */
+  readonly website: string | null;
   /** INSEE région code. */
   readonly regionCode: string;
   /** INSEE codes of the départements of its territory. */

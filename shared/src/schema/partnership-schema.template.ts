@@ -364,8 +364,8 @@ interface Operator @key(fields: "id") {
   siren: String
   "Seat (commune)."
   seat: String!
-  "Home page."
-  website: String!
+  "Home page, when known."
+  website: String
   "The région the operator serves."
   region: Region!
   "The départements of its territory."
@@ -422,8 +422,8 @@ type ${p}Operator implements Operator & Node @key(fields: "id") {
   siren: String
   "Seat (commune)."
   seat: String!
-  "Home page."
-  website: String!
+  "Home page, when known."
+  website: String
   "The région the operator serves."
   region: Region!
   "The départements of its territory."
