@@ -4,23 +4,42 @@ import { unauthenticated } from '../../shared/src/auth/unauthenticated-error';
 import { operatorUnavailable } from '../../shared/src/errors/user-input-error';
 import type { GatewayContext } from './gateway-context';
 
+type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+
 /**
  * The gateway's client of one operator subgraph: forwards the caller's `Authorization` header
  * (each subgraph verifies it again), bounds every call by a timeout, and turns a failed call
  * (refused, timed out, not GraphQL) into `OPERATOR_UNAVAILABLE` naming the operator, so the other
  * operators' data is still returned.
+ *
+ * Identical reads in flight at the same time — same operation, same variables, same
+ * `Authorization` — share one subgraph call (the others get a copy of its answer). Mutations are
+ * never shared.
  */
 export class OperatorDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly inFlight = new Map<string, Promise<SubgraphResponse>>();
+
   constructor(
     readonly operatorCode: string,
     url: string,
     private readonly timeoutMs: number,
     private readonly fetchDuration?: Histogram<'subgraph' | 'outcome'>,
+    private readonly deduplicate = true,
   ) {
     super({ url });
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    const key = this.deduplicate ? sharedReadKey(options) : null;
+    if (key === null) return this.timedProcess(options);
+    const pending = this.inFlight.get(key);
+    if (pending) return structuredClone(await pending);
+    const call = this.timedProcess(options).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, call);
+    return call;
+  }
+
+  private async timedProcess(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
     const stop = this.fetchDuration?.startTimer({ subgraph: this.operatorCode });
     try {
       const response = await super.process(options);
@@ -46,4 +65,11 @@ export class OperatorDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (response?.status === 401) throw unauthenticated('The bearer token was refused by an operator subgraph.');
     throw operatorUnavailable(this.operatorCode, error.name === 'AbortError' || error.name === 'TimeoutError' ? 'timed out' : undefined);
   }
+}
+
+/** The sharing key of a read (null for a mutation): operation, variables and credentials. */
+function sharedReadKey(options: GraphQLDataSourceProcessOptions<GatewayContext>): string | null {
+  const query = options.request.query ?? '';
+  if (!/^\s*(query\b|\{)/.test(query)) return null;
+  return JSON.stringify([query, options.request.variables ?? null, options.context?.authorization ?? null]);
 }
