@@ -77,6 +77,12 @@ export function createPartnershipResolvers(operators: readonly OperatorDefinitio
       },
     },
   };
+  // Entity interfaces: a router may ask for `{ __typename: "Member", id }`; answer with the
+  // concrete type the global ID names (Federation's contract for interfaces with @key).
+  for (const name of ['Node', 'Member', 'Service']) {
+    resolvers[name] = { __resolveReference: ({ id }: { id: string }) => resolveNode(id, 'id') };
+  }
+  resolvers.Operator = { __resolveReference: ({ id }: { id: string }) => byId.get(id) ?? null };
   for (const operator of operators) {
     const api = byCode.get(operator.code)!;
     const p = operator.typePrefix;
