@@ -21,6 +21,7 @@ COPY shared ./shared
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
 COPY scripts ./scripts
+COPY examples ./examples
 RUN npm run build && npm prune --omit=dev
 
 # ---- runtime: compiled code and production dependencies only ---------------------------------
