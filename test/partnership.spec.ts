@@ -56,6 +56,19 @@ describe('Partnership-wide members', () => {
     expect(members[0].name).toBe('Région Île-de-France');
   });
 
+  it('orders by joining date across operators, members who have not joined first', async () => {
+    const { data, errors }: any = await alliance.query(`{
+      first: members(first: 200, orderBy: { field: JOINED_AT }) { nodes { joinedAt status } pageInfo { endCursor } }
+      last: members(first: 300, orderBy: { field: JOINED_AT, direction: DESC }) { nodes { joinedAt operator { code } } } }`);
+    expect(errors).toBeUndefined();
+    const ascending = data.first.nodes.map((n: any) => n.joinedAt ?? '0001-01-01');
+    expect(ascending).toEqual([...ascending].sort());
+    expect(data.first.nodes[0].joinedAt).toBeNull();
+    const descending = data.last.nodes.map((n: any) => n.joinedAt);
+    expect(descending).toEqual([...descending].sort().reverse());
+    expect(new Set(data.last.nodes.map((n: any) => n.operator.code)).size).toBeGreaterThan(1);
+  });
+
   it.each([
     ['kinds', '{ kinds: [COMMUNE] }'],
     ['population range', '{ minPopulation: 1000, maxPopulation: 5000 }'],
