@@ -95,6 +95,14 @@ describe('Federation: node and nodes', () => {
     ]);
   });
 
+  it('goes from a member to its operator and back into the operator subgraph (entity interface references)', async () => {
+    const { data, errors }: any = await alliance.query(
+      '{ operator(code: MEGALIS) { members(first: 1) { nodes { operator { code members(first: 1) { nodes { name } } } } } } }',
+    );
+    expect(errors).toBeUndefined();
+    expect(data.operator.members.nodes[0].operator).toEqual({ code: 'MEGALIS', members: { nodes: [{ name: expect.any(String) }] } });
+  });
+
   it('answers null for a well-formed ID that does not exist', async () => {
     const id = encodeGlobalId('MegalisMember', 999_999);
     const { data, errors }: any = await alliance.query('query($id: ID!) { node(id: $id) { id ... on Member { name } } }', { id });

@@ -47,8 +47,11 @@ export function createPartnershipMutations(operators: readonly OperatorDefinitio
       );
       return data.result;
     } catch (error) {
-      // A write cannot be partial: an unreachable owner fails the mutation, naming it.
-      if (error instanceof OperatorUnavailableError) throw operatorUnavailable(operator.code, 'the change was not made');
+      // A write cannot be partial: an unreachable owner fails the mutation, naming it. A timed-out
+      // call may still commit: a retry with the same clientMutationId is safe either way.
+      if (error instanceof OperatorUnavailableError) {
+        throw operatorUnavailable(operator.code, 'the change may not have been made; retry with the same clientMutationId');
+      }
       throw error;
     }
   };

@@ -1,12 +1,11 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { decodeGlobalIdOrThrow, encodeGlobalId } from '../../shared/src/ids/global-id';
 import { badUserInput } from '../../shared/src/errors/user-input-error';
 import type { OperatorDefinition } from '../../shared/src/operators/operator-definition';
-import { ENTITY_SUFFIXES, findOperatorByTypeName } from '../../shared/src/operators/operator-registry';
+import { findOperatorByTypeName } from '../../shared/src/operators/operator-registry';
 import { departementNameOrThrow, regionNameOrThrow } from '../../shared/src/reference/insee-reference';
-import type { GraphQLResolveInfo } from 'graphql';
+import { withOperatorNames, type SubgraphResolverMap } from '../../shared/src/subgraph/template-operator';
+import type { Resolvers, ResolversTypes } from './generated/partnership-resolvers.generated';
 import { createOperatorClient, type OperatorClientOptions } from './operator-client';
-import type { PartnershipContext } from './partnership-context';
 import { createPartnershipLists } from './partnership-lists';
 import { createPartnershipStatistics } from './partnership-statistics';
 import { createPartnershipMutations } from './partnership-mutations';
@@ -28,13 +27,20 @@ export function toOperatorApi(operator: OperatorDefinition) {
     departements: operator.departementCodes.map((code) => ({ code, name: departementNameOrThrow(code) })),
   };
 }
+export type OperatorApi = ReturnType<typeof toOperatorApi>;
+
+/** An entity the partnership layer only points at: the gateway hydrates it from its owner. */
+export interface EntityReference {
+  __typename: string;
+  id: string;
+}
 
 /**
  * Routes a global ID to the type that owns it: returns an entity reference that the gateway
  * hydrates from the owning operator subgraph alone. An ID that does not decode, or names a type
  * no operator owns, is `BAD_USER_INPUT`.
  */
-export function nodeReference(id: string, field: string): { __typename: string; id: string } {
+export function nodeReference(id: string, field: string): EntityReference {
   const { typeName } = decodeGlobalIdOrThrow(id, field);
   if (!findOperatorByTypeName(typeName)) throw badUserInput(field, `${JSON.stringify(id)} is not the ID of an object of this API.`);
   return { __typename: typeName, id };
@@ -42,7 +48,19 @@ export function nodeReference(id: string, field: string): { __typename: string; 
 
 export interface PartnershipOptions extends OperatorClientOptions {}
 
-export function createPartnershipResolvers(operators: readonly OperatorDefinition[], options: PartnershipOptions): GraphQLResolverMap<PartnershipContext> {
+/**
+ * The lists, statistics and mutations are built in partnership-lists.ts, partnership-statistics.ts
+ * and partnership-mutations.ts with their own, looser types (operators as `unknown`, lazy edge
+ * cursors, enum keys as strings), which graphql-js resolves as they are. Until those files take the
+ * generated types, a list's or statistic's result is given its field's generated type here, in one place.
+ */
+const asGenerated = <T>(result: Promise<unknown>) => result as Promise<T>;
+
+/**
+ * The partnership subgraph's resolvers, typed by the types generated from its template. The
+ * per-operator stubs are written for the stand-in operator and renamed for each operator.
+ */
+export function createPartnershipResolvers(operators: readonly OperatorDefinition[], options: PartnershipOptions): SubgraphResolverMap {
   const operatorApis = operators.map(toOperatorApi);
   const callOperator = createOperatorClient(options);
   const lists = createPartnershipLists(operators, callOperator, toOperatorApi);
@@ -56,46 +74,45 @@ export function createPartnershipResolvers(operators: readonly OperatorDefinitio
     return reference.__typename.endsWith('Operator') ? (byId.get(id) ?? null) : reference;
   };
 
-  const resolvers: GraphQLResolverMap<PartnershipContext> = {
+  const shared: Resolvers = {
+    // Typed by partnership-mutations.ts's own `Resolver`: an index signature, which the generated
+    // `MutationResolvers` does not check (see `asGenerated`).
     Mutation: mutations,
     Query: {
-      members: (_root: unknown, args: Parameters<typeof lists.members>[0], context: PartnershipContext, info: GraphQLResolveInfo) =>
-        lists.members(args, context, info),
-      services: (_root: unknown, args: Parameters<typeof lists.services>[0], context: PartnershipContext, info: GraphQLResolveInfo) =>
-        lists.services(args, context, info),
-      search: (_root: unknown, args: Parameters<typeof lists.search>[0], context: PartnershipContext, info: GraphQLResolveInfo) =>
-        lists.search(args, context, info),
-      membersBySiren: (_root: unknown, { siren }: { siren: string }, context: PartnershipContext) => lists.membersBySiren(siren, context),
-      statistics: (_root: unknown, _args: unknown, context: PartnershipContext) => statistics.statistics(context),
-      vendors: (_root: unknown, _args: unknown, context: PartnershipContext) => statistics.vendors(context),
+      members: (_root, args, context, info) => asGenerated<ResolversTypes['MemberConnection']>(lists.members(args, context, info)),
+      services: (_root, args, context, info) => asGenerated<ResolversTypes['ServiceConnection']>(lists.services(args, context, info)),
+      search: (_root, args, context, info) => asGenerated<ResolversTypes['SearchConnection']>(lists.search(args, context, info)),
+      membersBySiren: (_root, { siren }, context) => lists.membersBySiren(siren, context),
+      statistics: (_root, _args, context) => asGenerated<ResolversTypes['Statistics']>(statistics.statistics(context)),
+      vendors: (_root, _args, context) => asGenerated<ResolversTypes['VendorUsage'][]>(statistics.vendors(context)),
       operators: () => operatorApis,
-      operator: (_root: unknown, { code }: { code: string }) => byCode.get(code) ?? null,
-      node: (_root: unknown, { id }: { id: string }) => resolveNode(id, 'id'),
-      nodes: (_root: unknown, { ids }: { ids: string[] }) => {
+      operator: (_root, { code }) => byCode.get(code) ?? null,
+      node: (_root, { id }) => resolveNode(id, 'id'),
+      nodes: (_root, { ids }) => {
         if (ids.length > MAX_NODES) throw badUserInput('ids', `ids accepts at most ${MAX_NODES} IDs; got ${ids.length}.`);
         return ids.map((id, index) => resolveNode(id, `ids[${index}]`));
       },
     },
   };
-  // Entity interfaces: a router may ask for `{ __typename: "Member", id }`; answer with the
-  // concrete type the global ID names (Federation's contract for interfaces with @key).
-  for (const name of ['Node', 'Member', 'Service']) {
-    resolvers[name] = { __resolveReference: ({ id }: { id: string }) => resolveNode(id, 'id') };
-  }
-  resolvers.Operator = { __resolveReference: ({ id }: { id: string }) => byId.get(id) ?? null };
+  const resolvers: SubgraphResolverMap = {
+    ...shared,
+    // Entity interfaces: a router may ask for `{ __typename: "Member", id }`; the answer names the
+    // concrete type the global ID encodes (Federation's contract for interfaces with @key).
+    Node: { __resolveReference: ({ id }: { id: string }) => resolveNode(id, 'id') },
+    Member: { __resolveReference: ({ id }: { id: string }) => resolveNode(id, 'id') },
+    Service: { __resolveReference: ({ id }: { id: string }) => resolveNode(id, 'id') },
+    Operator: { __resolveReference: ({ id }: { id: string }) => byId.get(id) ?? null },
+  };
   for (const operator of operators) {
     const api = byCode.get(operator.code)!;
-    const p = operator.typePrefix;
-    resolvers[`${p}Operator`] = {
-      __resolveReference: (reference: { id: string }) => byId.get(reference.id) ?? null,
-    };
     // The stubs: the partnership layer knows, from the type alone, which operator holds the record.
-    for (const suffix of ENTITY_SUFFIXES.filter((s) => s !== 'Operator')) {
-      resolvers[`${p}${suffix}`] = {
-        __resolveReference: (reference: { id: string }) => reference,
-        ...(suffix === 'Subscription' ? {} : { operator: () => api }),
-      };
-    }
+    const stubs: Resolvers = {
+      TemplateOperator: { __resolveReference: (reference) => byId.get(reference.id) ?? null },
+      TemplateMember: { __resolveReference: (reference) => reference, operator: () => api },
+      TemplateService: { __resolveReference: (reference) => reference, operator: () => api },
+      TemplateSubscription: { __resolveReference: (reference) => reference },
+    };
+    Object.assign(resolvers, withOperatorNames(operator, stubs));
   }
   return resolvers;
 }

@@ -8,6 +8,6 @@ import { createPartnershipResolvers, type PartnershipOptions } from './partnersh
 export function buildPartnershipSchema(operators: readonly OperatorDefinition[], options: PartnershipOptions): GraphQLSchema {
   return buildSubgraphSchema({
     typeDefs: parse(renderPartnershipSchema(operators)),
-    resolvers: createPartnershipResolvers(operators, options) as never,
+    resolvers: createPartnershipResolvers(operators, options),
   });
 }

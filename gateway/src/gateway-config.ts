@@ -1,7 +1,9 @@
-import { type Env, readBoolean, readOptionalUrl, readPort, readPositiveInt, readUrl } from '../../shared/src/config/env.util';
+import { ConfigError, type Env, readBoolean, readOptionalString, readOptionalUrl, readPort, readPositiveInt, readUrl } from '../../shared/src/config/env.util';
 import { readAuthConfig, type AuthConfig } from '../../shared/src/auth/auth-config';
 import { type CommonConfig, operatorEnvName, readCommonConfig } from '../../shared/src/config/runtime-config';
 import type { OperatorDefinition } from '../../shared/src/operators/operator-definition';
+import { DEFAULT_MAX_BODY_BYTES } from '../../shared/src/http/http-server';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from '../../shared/src/http/request-limits';
 
 export interface GatewayConfig extends CommonConfig {
   port: number;
@@ -13,11 +15,26 @@ export interface GatewayConfig extends CommonConfig {
   subgraphTimeoutMs: number;
   /** How bearer tokens are verified; every subgraph verifies them again with the same settings. */
   auth: AuthConfig;
+  /** Depth, aliases, directives, tokens, cost and field suggestions (README, "Hardening"). */
+  requestLimits: RequestLimits;
+  /** The largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Requests a minute per client address, with a burst of `rateLimitBurst`; 0 turns it off. */
+  rateLimitPerMinute: number;
+  rateLimitBurst: number;
+  /** Proxies of our own in front of the gateway whose `X-Forwarded-For` entries name the client. */
+  trustProxyHops: number;
+  /** `Strict-Transport-Security` max-age; 0 sends no such header. */
+  hstsMaxAgeSeconds: number;
 }
+
+/** Off under `NODE_ENV=test` (the tests send many requests from 127.0.0.1), on elsewhere. */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
 /** The gateway's configuration, read and validated once; errors name the variable. */
 export function readGatewayConfig(operators: readonly OperatorDefinition[], env: Env): GatewayConfig {
   const common = readCommonConfig(env);
+  const rateLimitPerMinute = readNonNegativeInt(env, 'RATE_LIMIT_PER_MINUTE', common.nodeEnv === 'test' ? 0 : DEFAULT_RATE_LIMIT_PER_MINUTE);
   return {
     ...common,
     port: readPort(env, 'PORT', 4000),
@@ -31,5 +48,26 @@ export function readGatewayConfig(operators: readonly OperatorDefinition[], env:
     exposeQueryPlans: readBoolean(env, 'EXPOSE_QUERY_PLANS', common.nodeEnv !== 'production'),
     subgraphTimeoutMs: readPositiveInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000),
     auth: readAuthConfig(env),
+    requestLimits: {
+      maxDepth: readPositiveInt(env, 'MAX_QUERY_DEPTH', DEFAULT_REQUEST_LIMITS.maxDepth),
+      maxAliases: readPositiveInt(env, 'MAX_QUERY_ALIASES', DEFAULT_REQUEST_LIMITS.maxAliases),
+      maxDirectives: readPositiveInt(env, 'MAX_QUERY_DIRECTIVES', DEFAULT_REQUEST_LIMITS.maxDirectives),
+      maxTokens: readPositiveInt(env, 'MAX_QUERY_TOKENS', DEFAULT_REQUEST_LIMITS.maxTokens),
+      maxCost: readPositiveInt(env, 'MAX_QUERY_COST', DEFAULT_REQUEST_LIMITS.maxCost),
+      fieldSuggestions: readBoolean(env, 'FIELD_SUGGESTIONS', common.nodeEnv !== 'production'),
+    },
+    maxBodyBytes: readPositiveInt(env, 'MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
+    rateLimitPerMinute,
+    rateLimitBurst: readPositiveInt(env, 'RATE_LIMIT_BURST', Math.max(1, rateLimitPerMinute)),
+    trustProxyHops: readNonNegativeInt(env, 'TRUST_PROXY_HOPS', 0),
+    hstsMaxAgeSeconds: readNonNegativeInt(env, 'HSTS_MAX_AGE', 0),
   };
+}
+
+/** An integer from 0 (off) up. */
+function readNonNegativeInt(env: Env, name: string, fallback: number): number {
+  const raw = readOptionalString(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^(0|[1-9][0-9]{0,8})$/.test(raw)) throw new ConfigError(name, `must be a non-negative integer (0 turns it off); got ${JSON.stringify(raw)}.`);
+  return Number(raw);
 }

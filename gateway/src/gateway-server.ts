@@ -6,6 +6,8 @@ import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReporting
 import { createTokenVerifier } from '../../shared/src/auth/token-verifier';
 import { formatClientError } from '../../shared/src/errors/format-error';
 import { listenHttp, type RunningHttpServer } from '../../shared/src/http/http-server';
+import { createRateLimiter } from '../../shared/src/http/rate-limiter';
+import { requestLimitsProtection } from '../../shared/src/http/request-limits';
 import { createServiceMetrics, type ServiceMetrics } from '../../shared/src/metrics/service-metrics';
 import type { OperatorDefinition } from '../../shared/src/operators/operator-definition';
 import { buildPartnershipSchema } from '../partnership/partnership-subgraph';
@@ -58,13 +60,20 @@ export async function createGatewayServer(
     },
   });
   const maskInternal = config.nodeEnv === 'production';
+  const limits = requestLimitsProtection<GatewayContext>(config.requestLimits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    // Explicit, although Apollo Server's defaults: a JSON array body is refused (400), and a GET
+    // or a "simple" request without a preflight header cannot run an operation (CSRF).
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    validationRules: limits.validationRules,
     formatError: (formatted) => formatClientError(formatted, { maskInternal }),
     plugins: [
       metrics.plugin<GatewayContext>(),
+      ...limits.plugins,
       ...(config.logger ? [requestLoggingPlugin<GatewayContext>(config.logger)] : []),
       requestIdHeaderPlugin(),
       operatorErrorsPlugin(),
@@ -86,6 +95,8 @@ export async function createGatewayServer(
     unavailableOperators: new Set<string>(),
     };
   };
+  // One limiter for every listener of this server: a client's budget is the server's, not a port's.
+  const rateLimiter = config.rateLimitPerMinute > 0 ? createRateLimiter({ perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst }) : null;
   return {
     apollo,
     gateway,
@@ -93,7 +104,15 @@ export async function createGatewayServer(
     listen: (port, host) =>
       listenHttp(
         // The explorer only where introspection is on (development): production serves no UI.
-        { apollo, context, metrics: () => metrics.exposition(), routes: config.introspection ? explorerRoutes() : undefined },
+        {
+          apollo,
+          context,
+          metrics: () => metrics.exposition(),
+          routes: config.introspection ? explorerRoutes() : undefined,
+          maxBodyBytes: config.maxBodyBytes,
+          rateLimit: rateLimiter ? { limiter: rateLimiter, trustProxyHops: config.trustProxyHops } : undefined,
+          securityHeaders: { hstsMaxAgeSeconds: config.hstsMaxAgeSeconds },
+        },
         port,
         host,
       ),

@@ -5,7 +5,7 @@ import { badUserInput } from '../errors/user-input-error';
 import { encodeGlobalId } from '../ids/global-id';
 import type { SubgraphContext } from '../subgraph/subgraph-context';
 import { localIdOrThrow, optionalTextOrThrow, serviceCodeOrThrow, textOrThrow } from './input-validation';
-import { conflict, notFound, runMutation, type MutationResult } from './run-mutation';
+import { conflict, isUniqueViolation, notFound, runMutation, type MutationResult } from './run-mutation';
 
 const SERVICE_COLUMNS = `id, code, name, category, description, product, vendor_id AS "vendorId", retired_at AS "retiredAt", version`;
 
@@ -65,10 +65,17 @@ export function createService(
     if (existing) throw badUserInput('input.code', `A service with code ${code} is already in the catalogue of ${context.operator.name}.`);
     const all: Record<string, unknown> = { code, ...columns, vendor_id: await vendorIdFor(manager, input.vendorName) };
     const names = Object.keys(all);
-    const [row] = await manager.query(
-      `INSERT INTO service (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${SERVICE_COLUMNS}`,
-      names.map((name) => all[name]),
-    );
+    let row;
+    try {
+      [row] = await manager.query(
+        `INSERT INTO service (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${SERVICE_COLUMNS}`,
+        names.map((name) => all[name]),
+      );
+    } catch (error) {
+      // Two creations of one code at once: the unique index decides.
+      if (isUniqueViolation(error)) throw badUserInput('input.code', `A service with code ${code} is already in the catalogue of ${context.operator.name}.`);
+      throw error;
+    }
     await audit('Service', row.id, null, row);
     return { id: encodeGlobalId(`${context.operator.typePrefix}Service`, row.id) };
   });
@@ -115,6 +122,8 @@ export function unsubscribe(context: SubgraphContext, input: { memberId: string;
   return runMutation(context, 'unsubscribe', input.clientMutationId, async ({ manager, audit }) => {
     const memberId = localIdOrThrow(input.memberId, `${context.operator.typePrefix}Member`, 'input.memberId');
     const serviceId = localIdOrThrow(input.serviceId, `${context.operator.typePrefix}Service`, 'input.serviceId');
+    const [member] = await manager.query('SELECT 1 FROM member WHERE id = $1', [memberId]);
+    if (!member) throw notFound('input.memberId', 'The member');
     const [before] = await manager.query(
       `SELECT id, member_id AS "memberId", service_id AS "serviceId", since, status FROM subscription WHERE member_id = $1 AND service_id = $2`,
       [memberId, serviceId],

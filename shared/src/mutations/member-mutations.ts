@@ -17,7 +17,7 @@ import {
   sirenOrThrow,
   textOrThrow,
 } from './input-validation';
-import { conflict, notFound, runMutation, type MutationResult } from './run-mutation';
+import { conflict, isUniqueViolation, notFound, runMutation, type MutationResult } from './run-mutation';
 
 interface MemberFieldsInput {
   name?: string | null;
@@ -97,7 +97,7 @@ export function registerMember(context: SubgraphContext, input: MemberFieldsInpu
       );
     } catch (error) {
       // Two registrations of one SIREN at once: the unique index decides.
-      if ((error as { driverError?: { code?: string } }).driverError?.code === '23505') {
+      if (isUniqueViolation(error)) {
         throw badUserInput('input.siren', `A member with SIREN ${siren} is already in the directory of ${context.operator.name}.`);
       }
       throw error;

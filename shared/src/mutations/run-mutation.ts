@@ -91,3 +91,8 @@ export function conflict(what: string, expectedVersion: number): GraphQLError {
     extensions: { code: ErrorCode.CONFLICT, field: 'input.expectedVersion' },
   });
 }
+
+/** Whether a database error is a unique-constraint violation (two concurrent creations). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { driverError?: { code?: string } }).driverError?.code === '23505';
+}

@@ -2,38 +2,31 @@ import type { DataSource } from 'typeorm';
 import { countMembers, findMemberPage, memberSortKey } from '../directory/member-list';
 import { parseMemberFilterOrThrow } from '../directory/member-filter';
 import { countSearch, searchPage, searchTextOrThrow, type SearchKind, type SearchPosition } from '../directory/search';
-import { countServices, findServicePage, parseServiceFilterOrThrow, type ServiceFilterInput } from '../directory/service-list';
+import { countServices, findServicePage, parseServiceFilterOrThrow } from '../directory/service-list';
 import { operatorStatistics, vendorUsage } from '../directory/statistics';
 import { isValidSiren } from '../domain/siren.util';
 import { badUserInput } from '../errors/user-input-error';
+import type { QueryResolvers } from '../generated/operator-resolvers.generated';
 import { encodeGlobalId } from '../ids/global-id';
 import type { OperatorDefinition } from '../operators/operator-definition';
 import { decodeCursorPayload, decodeMemberCursorOrThrow, encodeMemberCursor } from '../pagination/member-cursor';
 import { DEFAULT_MEMBER_ORDER, type OrderDirection } from '../pagination/member-order';
 import { pageSizeOrThrow } from '../pagination/page-args';
-import { indexFieldNames } from '../schema/index-fields';
-import type { MembersArgs } from './operator-resolvers';
 import type { SubgraphContext } from './subgraph-context';
-
-interface IndexArgs {
-  first: number;
-  after?: string | null;
-  withCount: boolean;
-}
 
 const encode = (payload: unknown) => Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 
 /**
  * The index fields of an operator subgraph (`@inaccessible`): the keys the partnership layer merges
- * across operators, with the same filters, orders and keyset pagination as the public lists.
+ * across operators, with the same filters, orders and keyset pagination as the public lists. Named
+ * for the stand-in operator (`withOperatorNames` renames them); IDs and type names are `operator`'s.
  */
-export function createIndexResolvers(operator: OperatorDefinition) {
+export function createIndexResolvers(operator: OperatorDefinition): QueryResolvers {
   const p = operator.typePrefix;
-  const fields = indexFieldNames(operator);
   const ds = (context: SubgraphContext): DataSource => context.dataSource;
 
   return {
-    [fields.memberIndex]: async (_root: unknown, args: MembersArgs & IndexArgs, context: SubgraphContext) => {
+    templateMemberIndex: async (_root, args, context) => {
       const order = args.orderBy ?? DEFAULT_MEMBER_ORDER;
       const filter = parseMemberFilterOrThrow(args.filter);
       const first = pageSizeOrThrow(args.first);
@@ -58,11 +51,7 @@ export function createIndexResolvers(operator: OperatorDefinition) {
       };
     },
 
-    [fields.serviceIndex]: async (
-      _root: unknown,
-      args: IndexArgs & { filter?: ServiceFilterInput | null; direction: OrderDirection },
-      context: SubgraphContext,
-    ) => {
+    templateServiceIndex: async (_root, args, context) => {
       const filter = parseServiceFilterOrThrow(args.filter);
       const first = pageSizeOrThrow(args.first);
       const after = args.after == null ? null : decodeServiceCursorOrThrow(args.after, args.direction);
@@ -83,7 +72,7 @@ export function createIndexResolvers(operator: OperatorDefinition) {
       };
     },
 
-    [fields.searchIndex]: async (_root: unknown, args: IndexArgs & { text: string }, context: SubgraphContext) => {
+    templateSearchIndex: async (_root, args, context) => {
       const folded = searchTextOrThrow(args.text);
       const first = pageSizeOrThrow(args.first);
       const after = args.after == null ? null : decodeSearchCursorOrThrow(args.after);
@@ -104,13 +93,13 @@ export function createIndexResolvers(operator: OperatorDefinition) {
       };
     },
 
-    [fields.membersBySiren]: async (_root: unknown, { siren }: { siren: string }, context: SubgraphContext) => {
+    templateMembersBySiren: async (_root, { siren }, context) => {
       if (!isValidSiren(siren)) throw badUserInput('siren', 'siren must be 9 digits with a valid Luhn checksum.');
       const rows: { id: number }[] = await ds(context).query('SELECT id FROM member WHERE siren = $1 ORDER BY id', [siren]);
       return rows.map((row) => ({ id: encodeGlobalId(`${p}Member`, row.id), typename: `${p}Member`, key: JSON.stringify(siren), score: null, cursor: '' }));
     },
 
-    [fields.statistics]: async (_root: unknown, _args: unknown, context: SubgraphContext) => {
+    templateStatistics: async (_root, _args, context) => {
       const statistics = await operatorStatistics(ds(context));
       return {
         ...statistics,
@@ -118,7 +107,7 @@ export function createIndexResolvers(operator: OperatorDefinition) {
       };
     },
 
-    [fields.vendorUsage]: async (_root: unknown, _args: unknown, context: SubgraphContext) =>
+    templateVendorUsage: async (_root, _args, context) =>
       (await vendorUsage(ds(context))).map((usage) => ({
         ...usage,
         serviceIds: usage.serviceIds.map((id) => encodeGlobalId(`${p}Service`, id)),

@@ -1,25 +1,17 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { IsNull } from 'typeorm';
 import { ServiceEntity } from '../database/entities';
 import { countMembers, findMemberPage, memberSortKey } from '../directory/member-list';
-import { parseMemberFilterOrThrow, type MemberFilterInput } from '../directory/member-filter';
+import { parseMemberFilterOrThrow } from '../directory/member-filter';
+import type { Resolvers } from '../generated/operator-resolvers.generated';
 import { encodeGlobalId, tryDecodeGlobalId } from '../ids/global-id';
 import type { OperatorDefinition } from '../operators/operator-definition';
-import { decodeMemberCursorOrThrow, DEFAULT_MEMBER_ORDER, encodeMemberCursor, type MemberOrder } from '../pagination/member-cursor';
+import { decodeMemberCursorOrThrow, DEFAULT_MEMBER_ORDER, encodeMemberCursor } from '../pagination/member-cursor';
 import { pageSizeOrThrow } from '../pagination/page-args';
 import { DateScalar } from '../schema/date-scalar';
-import { toMemberApi, toServiceApi, toSubscriptionApi, toVendorApi, type MemberApi, type ServiceApi, type SubscriptionApi } from './member.mapper';
-import type { SubgraphContext } from './subgraph-context';
+import { toMemberApi, toServiceApi, toSubscriptionApi, toVendorApi } from './member.mapper';
 import { createIndexResolvers } from './index-resolvers';
+import { withOperatorNames, type SubgraphResolverMap } from './template-operator';
 import { createWriteResolvers } from './write-resolvers';
-import { indexFieldNames } from '../schema/index-fields';
-
-export interface MembersArgs {
-  filter?: MemberFilterInput | null;
-  orderBy?: MemberOrder | null;
-  first?: number | null;
-  after?: string | null;
-}
 
 /** The local numeric key of a global ID of this type, or null when the ID is not of it. */
 export function localIdOf(typeName: string, id: string): number | null {
@@ -29,32 +21,34 @@ export function localIdOf(typeName: string, id: string): number | null {
   return Number.isSafeInteger(localId) && localId <= 2_147_483_647 ? localId : null;
 }
 
-/** The resolvers of the template's types, for one operator. */
-export function createOperatorResolvers(operator: OperatorDefinition): GraphQLResolverMap<SubgraphContext> {
+/**
+ * The resolvers of the template's types, for one operator: written and typed for the stand-in
+ * operator's names (generated from the template), renamed to `operator`'s by `withOperatorNames`.
+ */
+export function createOperatorResolvers(operator: OperatorDefinition): SubgraphResolverMap {
   const p = operator.typePrefix;
   const operatorId = encodeGlobalId(`${p}Operator`, operator.code);
   const operatorRef = { id: operatorId };
-  const queryField = indexFieldNames(operator).operator;
   const writes = createWriteResolvers(operator);
 
-  return {
+  const resolvers: Resolvers = {
     Date: DateScalar,
     Query: {
-      [queryField]: () => operatorRef,
+      templateOperator: () => operatorRef,
       ...createIndexResolvers(operator),
     },
     Mutation: writes.Mutation,
-    [`${p}Operator`]: {
-      __resolveReference: (reference: { id: string }) => (reference.id === operatorId ? operatorRef : null),
-      memberCount: (_parent: unknown, _args: unknown, { dataSource }: SubgraphContext) => countMembers(dataSource, {}),
-      members: (_parent: unknown, args: MembersArgs, { dataSource }: SubgraphContext) => {
+    TemplateOperator: {
+      __resolveReference: (reference) => (reference.id === operatorId ? operatorRef : null),
+      memberCount: (_parent, _args, { dataSource }) => countMembers(dataSource, {}),
+      members: (_parent, args, { dataSource }) => {
         const order = args.orderBy ?? DEFAULT_MEMBER_ORDER;
         const first = pageSizeOrThrow(args.first);
         const filter = parseMemberFilterOrThrow(args.filter);
         const after = args.after == null ? null : decodeMemberCursorOrThrow(args.after, order);
         return memberConnection(p, dataSource, { filter, order, first, after });
       },
-      services: async (_parent: unknown, _args: unknown, { dataSource }: SubgraphContext) => {
+      services: async (_parent, _args, { dataSource }) => {
         const rows = await dataSource.getRepository(ServiceEntity).find({
           where: { retiredAt: IsNull() },
           order: { category: 'ASC', code: 'ASC' },
@@ -62,42 +56,43 @@ export function createOperatorResolvers(operator: OperatorDefinition): GraphQLRe
         return rows.map((row) => toServiceApi(p, row));
       },
     },
-    [`${p}Member`]: {
-      __resolveReference: async (reference: { id: string }, { loaders }: SubgraphContext) => {
+    TemplateMember: {
+      __resolveReference: async (reference, { loaders }) => {
         const localId = localIdOf(`${p}Member`, reference.id);
         const row = localId === null ? null : await loaders.memberById.load(localId);
         return row ? toMemberApi(p, row) : null;
       },
-      subscriptions: async (member: MemberApi, _args: unknown, { loaders }: SubgraphContext) =>
+      subscriptions: async (member, _args, { loaders }) =>
         (await loaders.subscriptionsByMemberId.load(member.localId)).map((row) => toSubscriptionApi(p, row)),
       ...writes.memberFields,
     },
-    [`${p}Service`]: {
-      __resolveReference: async (reference: { id: string }, { loaders }: SubgraphContext) => {
+    TemplateService: {
+      __resolveReference: async (reference, { loaders }) => {
         const localId = localIdOf(`${p}Service`, reference.id);
         const row = localId === null ? null : await loaders.serviceById.load(localId);
         return row ? toServiceApi(p, row) : null;
       },
-      vendor: async (service: ServiceApi, _args: unknown, { loaders }: SubgraphContext) => {
+      vendor: async (service, _args, { loaders }) => {
         if (service.vendorId === null) return null;
         const row = await loaders.vendorById.load(service.vendorId);
         return row ? toVendorApi(row) : null;
       },
-      subscriberCount: (service: ServiceApi, _args: unknown, { loaders }: SubgraphContext) =>
+      subscriberCount: (service, _args, { loaders }) =>
         loaders.activeSubscriberCountByServiceId.load(service.localId),
     },
-    [`${p}Subscription`]: {
-      __resolveReference: async (reference: { id: string }, { loaders }: SubgraphContext) => {
+    TemplateSubscription: {
+      __resolveReference: async (reference, { loaders }) => {
         const localId = localIdOf(`${p}Subscription`, reference.id);
         const row = localId === null ? null : await loaders.subscriptionById.load(localId);
         return row ? toSubscriptionApi(p, row) : null;
       },
-      member: async (subscription: SubscriptionApi, _args: unknown, { loaders }: SubgraphContext) =>
+      member: async (subscription, _args, { loaders }) =>
         toMemberApi(p, (await loaders.memberById.load(subscription.memberId))!),
-      service: async (subscription: SubscriptionApi, _args: unknown, { loaders }: SubgraphContext) =>
+      service: async (subscription, _args, { loaders }) =>
         toServiceApi(p, (await loaders.serviceById.load(subscription.serviceId))!),
     },
   };
+  return withOperatorNames(operator, resolvers);
 }
 
 /** A Relay connection over one keyset page; `totalCount` is counted only when asked for. */

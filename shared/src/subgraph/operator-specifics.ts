@@ -1,9 +1,8 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DataSource, EntitySchema } from 'typeorm';
 import type { OperatorDefinition } from '../operators/operator-definition';
 import type { SeedComposition } from '../seed/build-operator-seed';
 import type { OperatorSeed, SeedService } from '../seed/seed-types';
-import type { SubgraphContext } from './subgraph-context';
+import type { SubgraphResolverMap } from './template-operator';
 
 /**
  * What an operator adds to the kernel: its own SDL (types and fields named with its prefix), their
@@ -12,7 +11,11 @@ import type { SubgraphContext } from './subgraph-context';
  */
 export interface OperatorSpecifics {
   sdl: string;
-  resolvers?: GraphQLResolverMap<SubgraphContext>;
+  /**
+   * Resolvers of the types and fields `sdl` adds, typed by the operator's own generated types
+   * (`subgraphs/<slug>/src/generated/`, `npm run codegen`), whose context is `SubgraphContext`.
+   */
+  resolvers?: SubgraphResolverMap;
   createLoaders?: (dataSource: DataSource) => Record<string, unknown>;
   entities?: EntitySchema[];
   migrations?: Function[];

@@ -10,6 +10,7 @@ import { createTokenVerifier } from '../auth/token-verifier';
 import type { CommonConfig } from '../config/runtime-config';
 import { formatClientError } from '../errors/format-error';
 import { listenHttp, type RunningHttpServer } from '../http/http-server';
+import { requestLimitsProtection, SUBGRAPH_REQUEST_LIMITS, type RequestLimits } from '../http/request-limits';
 import { createDirectoryLoaders } from '../loaders/directory-loaders';
 import { createHistoryLoaders } from './write-resolvers';
 import type { ServiceMetrics } from '../metrics/service-metrics';
@@ -40,20 +41,26 @@ export async function createOperatorSubgraph(
   module: OperatorModule,
   dataSource: DataSource,
   metrics: ServiceMetrics,
-  config: Pick<CommonConfig, 'nodeEnv' | 'introspection'> & { auth: AuthConfig; logger?: Logger },
+  config: Pick<CommonConfig, 'nodeEnv' | 'introspection'> & { auth: AuthConfig; logger?: Logger; requestLimits?: RequestLimits },
 ): Promise<OperatorSubgraph> {
   const { operator, specifics } = module;
   const schema = buildSubgraphSchema({
     typeDefs: parse(renderOperatorSchema(operator, specifics.sdl)),
-    resolvers: mergeResolvers(createOperatorResolvers(operator), specifics.resolvers ?? {}) as never,
+    resolvers: mergeResolvers(createOperatorResolvers(operator), specifics.resolvers ?? {}),
   });
   const maskInternal = config.nodeEnv === 'production';
+  // The same limits as the gateway's, wider (SUBGRAPH_REQUEST_LIMITS), for requests sent straight here.
+  const limits = requestLimitsProtection<SubgraphContext>(
+    config.requestLimits ?? { ...SUBGRAPH_REQUEST_LIMITS, fieldSuggestions: config.nodeEnv !== 'production' },
+  );
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
     formatError: (formatted) => formatClientError(formatted, { maskInternal }),
-    plugins: [metrics.plugin<SubgraphContext>(), ...(config.logger ? [requestLoggingPlugin<SubgraphContext>(config.logger)] : []), ApolloServerPluginInlineTraceDisabled(), ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    plugins: [metrics.plugin<SubgraphContext>(), ...limits.plugins, ...(config.logger ? [requestLoggingPlugin<SubgraphContext>(config.logger)] : []), ApolloServerPluginInlineTraceDisabled(), ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
   metrics.observePool(() => {
@@ -83,10 +90,9 @@ export async function createOperatorSubgraph(
         {
           apollo,
           context,
-          ready: async () => {
-            await dataSource.query('SELECT 1');
-            return true;
-          },
+          // Ready when the database answers, within READINESS_TIMEOUT_MS: a database that is down,
+          // hung or out of pooled connections makes the probe say 503 quickly, never hang.
+          ready: () => databaseAnswers(dataSource, READINESS_TIMEOUT_MS),
           metrics: () => metrics.exposition(),
         },
         port,
@@ -94,12 +100,28 @@ export async function createOperatorSubgraph(
       );
       return {
         ...http,
-        close: async () => {
-          await http.close();
+        close: async (options) => {
+          await http.close(options);
         },
       };
     },
   };
+}
+
+/** The bound of the readiness probe's database check. */
+export const READINESS_TIMEOUT_MS = 2_000;
+
+/** Whether `SELECT 1` succeeds within `timeoutMs` (false on an error or past it). */
+export async function databaseAnswers(dataSource: DataSource, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([dataSource.query('SELECT 1').then(() => true, () => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function mergeResolvers<T>(base: GraphQLResolverMap<T>, extra: GraphQLResolverMap<T>): GraphQLResolverMap<T> {

@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 import { assertCanReadPrivateOrThrow } from '../auth/authorize';
 import { createService, retireService, subscribe, unsubscribe, updateService } from '../mutations/catalogue-mutations';
 import { registerMember, setMembershipStatus, updateMember } from '../mutations/member-mutations';
+import type { AuditRecord, MembershipStatusChange, MutationResolvers, TemplateMemberResolvers } from '../generated/operator-resolvers.generated';
 import type { OperatorDefinition } from '../operators/operator-definition';
-import { mutationFieldNames } from '../schema/index-fields';
 import type { MemberApi } from './member.mapper';
 import type { SubgraphContext } from './subgraph-context';
 
@@ -16,12 +16,12 @@ export function createHistoryLoaders(dataSource: DataSource) {
       return ids.map((id) => rows.filter((row) => row.memberId === id));
     });
   return {
-    statusHistoryByMemberId: byMember(
+    statusHistoryByMemberId: byMember<MembershipStatusChange>(
       `SELECT member_id AS "memberId", from_status AS "from", to_status AS "to", reason, changed_by AS "changedBy",
               to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "changedAt"
          FROM membership_status_change WHERE member_id = ANY($1) ORDER BY id`,
     ),
-    auditTrailByMemberId: byMember(
+    auditTrailByMemberId: byMember<AuditRecord>(
       `SELECT entity_id AS "memberId", to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor, action,
               before::text AS before, after::text AS after
          FROM audit_log WHERE entity_type = 'Member' AND entity_id = ANY($1) ORDER BY id`,
@@ -30,31 +30,33 @@ export function createHistoryLoaders(dataSource: DataSource) {
 }
 export type HistoryLoaders = ReturnType<typeof createHistoryLoaders>;
 
-/** The operator-side mutation fields and the member fields that writes brought (history, private fields). */
-export function createWriteResolvers(operator: OperatorDefinition) {
-  const f = mutationFieldNames(operator);
-  const privateField = <K extends keyof MemberApi>(field: K) => (member: MemberApi, _args: unknown, context: SubgraphContext) => {
-    assertCanReadPrivateOrThrow(context.viewer, operator.code, field as string);
-    return member[field];
-  };
-  type Input<T> = { input: T };
+/**
+ * The operator-side mutation fields and the member fields that writes brought (history, private
+ * fields). Named for the stand-in operator: `withOperatorNames` renames them.
+ */
+export function createWriteResolvers(operator: OperatorDefinition): { Mutation: MutationResolvers; memberFields: TemplateMemberResolvers } {
+  const privateField =
+    <K extends 'contactEmail' | 'annualContribution'>(field: K) =>
+    (member: MemberApi, _args: unknown, context: SubgraphContext): MemberApi[K] => {
+      assertCanReadPrivateOrThrow(context.viewer, operator.code, field);
+      return member[field];
+    };
   return {
     Mutation: {
-      [f.registerMember]: (_: unknown, { input }: Input<Parameters<typeof registerMember>[1]>, c: SubgraphContext) => registerMember(c, input),
-      [f.updateMember]: (_: unknown, { input }: Input<Parameters<typeof updateMember>[1]>, c: SubgraphContext) => updateMember(c, input),
-      [f.setMembershipStatus]: (_: unknown, { input }: Input<Parameters<typeof setMembershipStatus>[1]>, c: SubgraphContext) =>
-        setMembershipStatus(c, input),
-      [f.subscribe]: (_: unknown, { input }: Input<Parameters<typeof subscribe>[1]>, c: SubgraphContext) => subscribe(c, input),
-      [f.unsubscribe]: (_: unknown, { input }: Input<Parameters<typeof unsubscribe>[1]>, c: SubgraphContext) => unsubscribe(c, input),
-      [f.createService]: (_: unknown, { input }: Input<Parameters<typeof createService>[1]>, c: SubgraphContext) => createService(c, input),
-      [f.updateService]: (_: unknown, { input }: Input<Parameters<typeof updateService>[1]>, c: SubgraphContext) => updateService(c, input),
-      [f.retireService]: (_: unknown, { input }: Input<Parameters<typeof retireService>[1]>, c: SubgraphContext) => retireService(c, input),
+      templateRegisterMember: (_, { input }, c) => registerMember(c, input),
+      templateUpdateMember: (_, { input }, c) => updateMember(c, input),
+      templateSetMembershipStatus: (_, { input }, c) => setMembershipStatus(c, input),
+      templateSubscribe: (_, { input }, c) => subscribe(c, input),
+      templateUnsubscribe: (_, { input }, c) => unsubscribe(c, input),
+      templateCreateService: (_, { input }, c) => createService(c, input),
+      templateUpdateService: (_, { input }, c) => updateService(c, input),
+      templateRetireService: (_, { input }, c) => retireService(c, input),
     },
     memberFields: {
-      statusHistory: (member: MemberApi, _args: unknown, context: SubgraphContext) => context.history.statusHistoryByMemberId.load(member.localId),
+      statusHistory: (member, _args, context) => context.history.statusHistoryByMemberId.load(member.localId),
       contactEmail: privateField('contactEmail'),
       annualContribution: privateField('annualContribution'),
-      auditTrail: (member: MemberApi, _args: unknown, context: SubgraphContext) => {
+      auditTrail: (member, _args, context) => {
         assertCanReadPrivateOrThrow(context.viewer, operator.code, 'auditTrail');
         return context.history.auditTrailByMemberId.load(member.localId);
       },

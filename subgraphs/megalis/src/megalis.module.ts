@@ -3,8 +3,9 @@ import { In, type DataSource } from 'typeorm';
 import { getOperatorOrThrow } from '../../../shared/src/operators/operator-registry';
 import { MEGALIS_CATALOGUE } from './catalogue';
 import type { OperatorModule } from '../../../shared/src/subgraph/operator-specifics';
-import { toMemberApi, type MemberApi } from '../../../shared/src/subgraph/member.mapper';
+import { toMemberApi } from '../../../shared/src/subgraph/member.mapper';
 import type { SubgraphContext } from '../../../shared/src/subgraph/subgraph-context';
+import type { Resolvers } from './generated/megalis-resolvers.generated';
 import {
   CreateMegalisMembership1764450100000,
   MegalisMembershipEntity,
@@ -45,6 +46,19 @@ function createLoaders(dataSource: DataSource) {
 type MegalisLoaders = ReturnType<typeof createLoaders>;
 const loadersOf = (context: SubgraphContext) => context.specificLoaders as MegalisLoaders;
 
+const resolvers: Resolvers = {
+  MegalisMember: {
+    membershipBasis: async (member, _args, context) =>
+      (await loadersOf(context).membershipByMemberId.load(member.localId))?.basis ?? statutoryBasisOf(member.kind),
+    coveringEpci: async (member, _args, context) => {
+      const membership = await loadersOf(context).membershipByMemberId.load(member.localId);
+      if (!membership?.coveringEpciId) return null;
+      const epci = await context.loaders.memberById.load(membership.coveringEpciId);
+      return epci ? toMemberApi(operator.typePrefix, epci) : null;
+    },
+  },
+};
+
 /** Mégalis Bretagne: the kernel, plus the membership basis and the covering EPCI. */
 export const megalisModule: OperatorModule = {
   operator,
@@ -60,18 +74,7 @@ export const megalisModule: OperatorModule = {
     entities: [MegalisMembershipEntity],
     migrations: [CreateMegalisMembership1764450100000],
     createLoaders,
-    resolvers: {
-      MegalisMember: {
-        membershipBasis: async (member: MemberApi, _args: unknown, context: SubgraphContext) =>
-          (await loadersOf(context).membershipByMemberId.load(member.localId))?.basis ?? statutoryBasisOf(member.kind),
-        coveringEpci: async (member: MemberApi, _args: unknown, context: SubgraphContext) => {
-          const membership = await loadersOf(context).membershipByMemberId.load(member.localId);
-          if (!membership?.coveringEpciId) return null;
-          const epci = await context.loaders.memberById.load(membership.coveringEpciId);
-          return epci ? toMemberApi(operator.typePrefix, epci) : null;
-        },
-      },
-    },
+    resolvers,
     seed: async (dataSource, seed) => {
       const members = seed.members;
       const bases = members.map((m) => statutoryBasisOf(m.kind));

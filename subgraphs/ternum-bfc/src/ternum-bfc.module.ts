@@ -1,7 +1,7 @@
 import { getOperatorOrThrow } from '../../../shared/src/operators/operator-registry';
-import type { MemberApi } from '../../../shared/src/subgraph/member.mapper';
 import { TERNUM_BFC_CATALOGUE } from './catalogue';
 import type { OperatorModule } from '../../../shared/src/subgraph/operator-specifics';
+import type { Resolvers } from './generated/ternum-bfc-resolvers.generated';
 import { FREE_OF_CHARGE_POPULATION_LIMIT, FREE_OF_CHARGE_SINCE_YEAR, feeExemptionOf } from './ternum-pricing';
 
 const sdl = `
@@ -21,6 +21,13 @@ extend type TernumMember {
 }
 `;
 
+const resolvers: Resolvers = {
+  TernumMember: {
+    chargedForServices: (member) => feeExemptionOf(member) === null,
+    feeExemption: (member) => feeExemptionOf(member),
+  },
+};
+
 /** Territoires Numériques BFC: the kernel, plus its free-of-charge rule for small communes. */
 export const ternumBfcModule: OperatorModule = {
   operator: getOperatorOrThrow('TERNUM_BFC'),
@@ -34,11 +41,6 @@ export const ternumBfcModule: OperatorModule = {
       // Small communes mostly joined once the services became free for them (2020).
       smallCommunes: { populationBelow: FREE_OF_CHARGE_POPULATION_LIMIT, mostlyJoinedFrom: `${FREE_OF_CHARGE_SINCE_YEAR}-01-01`, share: 0.7 },
     },
-    resolvers: {
-      TernumMember: {
-        chargedForServices: (member: MemberApi) => feeExemptionOf(member) === null,
-        feeExemption: (member: MemberApi) => feeExemptionOf(member),
-      },
-    },
+    resolvers,
   },
 };
