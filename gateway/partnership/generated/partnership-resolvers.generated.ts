@@ -394,7 +394,7 @@ export type PageInfo = {
 
 /** Criteria for the partnership-wide member list: those of an operator's list, plus operators and régions. */
 export type PartnershipMemberFilter = {
-  /** Only members of these départements (INSEE codes). */
+  /** Only members of these départements (INSEE codes, e.g. `35`, `2A`). */
   departements?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Only members of these kinds. */
   kinds?: InputMaybe<Array<MemberKind>>;
@@ -416,7 +416,7 @@ export type PartnershipMemberFilter = {
   statuses?: InputMaybe<Array<MembershipStatus>>;
   /** Only synthetic records (true) or only real reference data (false). */
   synthetic?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Only members with an active subscription to a service whose software comes from one of these vendors. */
+  /** Only members with an active subscription to a service whose software comes from one of these vendors (names as in `Vendor.name`). */
   vendors?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 

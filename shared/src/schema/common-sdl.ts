@@ -56,19 +56,8 @@ export const MEMBERS_ARGS_SDL = `(
     after: String
   )`;
 
-export const LIST_TYPES_SDL = `${enumSdl('MemberOrderField', 'Fields members can be ordered by.', {
-  NAME: 'Name, accent- and case-insensitive, hyphens and apostrophes read as spaces; ties broken by ID.',
-  POPULATION: 'Population (bodies without a population count as below zero); ties broken by ID.',
-  JOINED_AT: 'Date of joining (members who have not joined come first in ascending order); ties broken by ID.',
-})}
-
-${enumSdl('OrderDirection', 'Direction of an order.', { ASC: 'Ascending.', DESC: 'Descending.' })}
-
-"""
-Criteria for member lists. Every given criterion must match; an empty list matches nothing.
-"""
-input MemberFilter {
-  "Only members of these kinds."
+/** The fields of `MemberFilter`, shared by the partnership-wide filter. */
+export const MEMBER_FILTER_FIELDS_SDL = `  "Only members of these kinds."
   kinds: [MemberKind!]
   "Only members of these départements (INSEE codes, e.g. \`35\`, \`2A\`)."
   departements: [String!]
@@ -88,7 +77,21 @@ input MemberFilter {
   serviceCategories: [ServiceCategory!]
   "Only members with an active subscription to a service whose software comes from one of these vendors (names as in \`Vendor.name\`)."
   vendors: [String!]
-}
+`;
+
+export const LIST_TYPES_SDL = `${enumSdl('MemberOrderField', 'Fields members can be ordered by.', {
+  NAME: 'Name, accent- and case-insensitive, hyphens and apostrophes read as spaces; ties broken by ID.',
+  POPULATION: 'Population (bodies without a population count as below zero); ties broken by ID.',
+  JOINED_AT: 'Date of joining (members who have not joined come first in ascending order); ties broken by ID.',
+})}
+
+${enumSdl('OrderDirection', 'Direction of an order.', { ASC: 'Ascending.', DESC: 'Descending.' })}
+
+"""
+Criteria for member lists. Every given criterion must match; an empty list matches nothing.
+"""
+input MemberFilter {
+${MEMBER_FILTER_FIELDS_SDL}}
 
 """
 An order for member lists.

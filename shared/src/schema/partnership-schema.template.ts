@@ -1,6 +1,6 @@
 import type { OperatorDefinition } from '../operators/operator-definition';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination/page-args';
-import { FEDERATION_VERSION, LIST_TYPES_SDL, MEMBERS_ARGS_SDL, DOMAIN_ENUMS_SDL } from './common-sdl';
+import { FEDERATION_VERSION, LIST_TYPES_SDL, MEMBERS_ARGS_SDL, DOMAIN_ENUMS_SDL, MEMBER_FILTER_FIELDS_SDL } from './common-sdl';
 import { PARTNERSHIP_MUTATIONS_SDL } from './mutation-sdl';
 
 /**
@@ -84,27 +84,7 @@ input PartnershipMemberFilter {
   operators: [OperatorCode!]
   "Only members in these régions (INSEE codes, e.g. \`53\`)."
   regions: [String!]
-  "Only members of these kinds."
-  kinds: [MemberKind!]
-  "Only members of these départements (INSEE codes)."
-  departements: [String!]
-  "Only members whose name contains this text (accent- and case-insensitive, 1 to 100 characters)."
-  nameContains: String
-  "Only members subscribed (actively) to one of the services with these codes."
-  serviceCodes: [String!]
-  "Only members with at least this population."
-  minPopulation: Int
-  "Only members with at most this population."
-  maxPopulation: Int
-  "Only members with one of these statuses."
-  statuses: [MembershipStatus!]
-  "Only synthetic records (true) or only real reference data (false)."
-  synthetic: Boolean
-  "Only members with an active subscription to a service of one of these categories."
-  serviceCategories: [ServiceCategory!]
-  "Only members with an active subscription to a service whose software comes from one of these vendors."
-  vendors: [String!]
-}
+${MEMBER_FILTER_FIELDS_SDL}}
 
 """
 Criteria for the partnership-wide catalogue.
