@@ -667,11 +667,11 @@ export type TemplateMember = Member & Node & {
   population?: Maybe<Scalars['Int']['output']>;
   /** SIREN: 9 digits, Luhn-valid. */
   siren: Scalars['String']['output'];
-  /** Status in the directory. */
+  /** Status in the operator's directory. */
   status: MembershipStatus;
   /** Changes of status, oldest first. */
   statusHistory: Array<MembershipStatusChange>;
-  /** The member's subscriptions, ordered by service code. */
+  /** The member's subscriptions to the operator's services. */
   subscriptions: Array<TemplateSubscription>;
   /** True when the record is synthetic (made up to reach realistic volumes), false when it is real reference data. */
   synthetic: Scalars['Boolean']['output'];
@@ -705,7 +705,7 @@ export type TemplateService = Node & Service & {
   __typename?: 'TemplateService';
   /** Category of the service. */
   category: ServiceCategory;
-  /** Code of the service, unique within the catalogue. */
+  /** Code of the service, unique within its operator's catalogue. */
   code: Scalars['String']['output'];
   /** What the service does. */
   description: Scalars['String']['output'];

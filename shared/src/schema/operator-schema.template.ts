@@ -3,6 +3,62 @@ import { DOMAIN_ENUMS_SDL, FEDERATION_VERSION, LIST_TYPES_SDL, MEMBERS_ARGS_SDL,
 import { indexFieldNames } from './index-fields';
 import { OPERATOR_MUTATION_TYPES_SDL, SERVICE_RETIREMENT_SDL, operatorMutationFieldsSdl } from './mutation-sdl';
 
+/** The fields of a member, in the shared interface and in every operator's concrete type. */
+const memberFields = (subscription: string) => `  "Global, opaque ID."
+  id: ID!
+  "SIREN: 9 digits, Luhn-valid."
+  siren: String!
+  "Official name."
+  name: String!
+  "Kind of public body."
+  kind: MemberKind!
+  "INSEE legal category (catégorie juridique), when one applies to the kind."
+  legalCategory: String
+  "INSEE code (code officiel géographique) of a commune; null for other bodies."
+  inseeCode: String
+  "Population (INSEE, total population) of a territorial body; null for other bodies."
+  population: Int
+  "The département of the member's seat."
+  departement: Departement!
+  "Status in the operator's directory."
+  status: MembershipStatus!
+  "When the member joined; null when unknown."
+  joinedAt: Date
+  "True when the record is synthetic (made up to reach realistic volumes), false when it is real reference data."
+  synthetic: Boolean!
+  "The member's subscriptions to the operator's services."
+  subscriptions: [${subscription}!]!
+  "Version of the record, incremented by every change; pass it as \`expectedVersion\` to update."
+  version: Int!
+  "Changes of status, oldest first."
+  statusHistory: [MembershipStatusChange!]!
+  "Contact e-mail. Private: null with a FORBIDDEN error unless the caller is an operator_admin of this operator or a partnership_admin."
+  contactEmail: String
+  "Annual contribution in euros. Private, as contactEmail."
+  annualContribution: Int
+  "Every change of this record, oldest first. Private, as contactEmail."
+  auditTrail: [AuditRecord!]`;
+
+/** The fields of a service, in the shared interface and in every operator's concrete type. */
+const SERVICE_FIELDS = `  "Global, opaque ID."
+  id: ID!
+  "Code of the service, unique within its operator's catalogue."
+  code: String!
+  "Name of the service."
+  name: String!
+  "Category of the service."
+  category: ServiceCategory!
+  "What the service does."
+  description: String!
+  "The editor of the software the service runs on, when known."
+  vendor: Vendor
+  "Product name of the software the service runs on, when known."
+  product: String
+  "Number of members with an active subscription to this service."
+  subscriberCount: Int!
+  "Version of the record, incremented by every change; pass it as \`expectedVersion\` to update."
+  version: Int!`;
+
 /**
  * The schema every operator subgraph is built from: the shared interfaces and one concrete type per
  * entity, named with the operator's prefix (DESIGN.md §2), followed by the operator's specifics.
@@ -106,40 +162,7 @@ interface Operator {
 A public body in an operator's directory (a legal entity identified by its SIREN).
 """
 interface Member {
-  "Global, opaque ID."
-  id: ID!
-  "SIREN: 9 digits, Luhn-valid."
-  siren: String!
-  "Official name."
-  name: String!
-  "Kind of public body."
-  kind: MemberKind!
-  "INSEE legal category (catégorie juridique), when one applies to the kind."
-  legalCategory: String
-  "INSEE code (code officiel géographique) of a commune; null for other bodies."
-  inseeCode: String
-  "Population (INSEE, total population) of a territorial body; null for other bodies."
-  population: Int
-  "The département of the member's seat."
-  departement: Departement!
-  "Status in the operator's directory."
-  status: MembershipStatus!
-  "When the member joined; null when unknown."
-  joinedAt: Date
-  "True when the record is synthetic (made up to reach realistic volumes), false when it is real reference data."
-  synthetic: Boolean!
-  "The member's subscriptions to the operator's services."
-  subscriptions: [ServiceSubscription!]!
-  "Version of the record, incremented by every change; pass it as \`expectedVersion\` to update."
-  version: Int!
-  "Changes of status, oldest first."
-  statusHistory: [MembershipStatusChange!]!
-  "Contact e-mail. Private: null with a FORBIDDEN error unless the caller is an operator_admin of this operator or a partnership_admin."
-  contactEmail: String
-  "Annual contribution in euros. Private, as contactEmail."
-  annualContribution: Int
-  "Every change of this record, oldest first. Private, as contactEmail."
-  auditTrail: [AuditRecord!]
+${memberFields('ServiceSubscription')}
 }
 
 """
@@ -156,24 +179,7 @@ type Vendor @shareable {
 A service of an operator's catalogue.
 """
 interface Service {
-  "Global, opaque ID."
-  id: ID!
-  "Code of the service, unique within its operator's catalogue."
-  code: String!
-  "Name of the service."
-  name: String!
-  "Category of the service."
-  category: ServiceCategory!
-  "What the service does."
-  description: String!
-  "The editor of the software the service runs on, when known."
-  vendor: Vendor
-  "Product name of the software the service runs on, when known."
-  product: String
-  "Number of members with an active subscription to this service."
-  subscriberCount: Int!
-  "Version of the record, incremented by every change; pass it as \`expectedVersion\` to update."
-  version: Int!
+${SERVICE_FIELDS}
 }
 
 """
@@ -212,64 +218,14 @@ type ${p}Operator implements Operator & Node @key(fields: "id") {
 A public body in the directory of ${operator.name}.
 """
 type ${p}Member implements Member & Node @key(fields: "id") {
-  "Global, opaque ID."
-  id: ID!
-  "SIREN: 9 digits, Luhn-valid."
-  siren: String!
-  "Official name."
-  name: String!
-  "Kind of public body."
-  kind: MemberKind!
-  "INSEE legal category (catégorie juridique), when one applies to the kind."
-  legalCategory: String
-  "INSEE code (code officiel géographique) of a commune; null for other bodies."
-  inseeCode: String
-  "Population (INSEE, total population) of a territorial body; null for other bodies."
-  population: Int
-  "The département of the member's seat."
-  departement: Departement!
-  "Status in the directory."
-  status: MembershipStatus!
-  "When the member joined; null when unknown."
-  joinedAt: Date
-  "True when the record is synthetic (made up to reach realistic volumes), false when it is real reference data."
-  synthetic: Boolean!
-  "The member's subscriptions, ordered by service code."
-  subscriptions: [${p}Subscription!]!
-  "Version of the record, incremented by every change; pass it as \`expectedVersion\` to update."
-  version: Int!
-  "Changes of status, oldest first."
-  statusHistory: [MembershipStatusChange!]!
-  "Contact e-mail. Private: null with a FORBIDDEN error unless the caller is an operator_admin of this operator or a partnership_admin."
-  contactEmail: String
-  "Annual contribution in euros. Private, as contactEmail."
-  annualContribution: Int
-  "Every change of this record, oldest first. Private, as contactEmail."
-  auditTrail: [AuditRecord!]
+${memberFields(`${p}Subscription`)}
 }
 
 """
 A service of the catalogue of ${operator.name}.
 """
 type ${p}Service implements Service & Node @key(fields: "id") {
-  "Global, opaque ID."
-  id: ID!
-  "Code of the service, unique within the catalogue."
-  code: String!
-  "Name of the service."
-  name: String!
-  "Category of the service."
-  category: ServiceCategory!
-  "What the service does."
-  description: String!
-  "The editor of the software the service runs on, when known."
-  vendor: Vendor
-  "Product name of the software the service runs on, when known."
-  product: String
-  "Number of members with an active subscription to this service."
-  subscriberCount: Int!
-  "Version of the record, incremented by every change; pass it as \`expectedVersion\` to update."
-  version: Int!
+${SERVICE_FIELDS}
 }
 
 """
