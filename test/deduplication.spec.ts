@@ -48,3 +48,25 @@ describe('Gateway: identical reads in flight share one subgraph call', () => {
     expect([...calls.values()]).toEqual([1, 1]);
   });
 });
+
+describe('Gateway: the in-process partnership layer shares identical reads in flight', () => {
+  it('runs one fan-out for identical concurrent statistics, and tells every caller of a missing operator', async () => {
+    let answers: any[] = [];
+    const calls = await megalisCalls(async () => {
+      answers = await Promise.all(Array.from({ length: 10 }, () => alliance.query('{ statistics { memberCount } }')));
+    });
+    expect(answers.every((answer) => answer.data.statistics.memberCount === 4370 && !answer.errors)).toBe(true);
+    expect(calls.get('anonymous')).toBeLessThan(10);
+
+    await alliance.subgraphs.MAXIMILIEN.stopListening();
+    try {
+      const degraded = await Promise.all(Array.from({ length: 5 }, () => alliance.query('{ statistics { memberCount } }')));
+      for (const answer of degraded as any[]) {
+        expect(answer.data.statistics.memberCount).toBe(4000);
+        expect(answer.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'OPERATOR_UNAVAILABLE', operator: 'MAXIMILIEN' }) })]);
+      }
+    } finally {
+      await alliance.subgraphs.MAXIMILIEN.startListening();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
 import { createTokenVerifier } from '../../shared/src/auth/token-verifier';
@@ -8,6 +8,7 @@ import { formatClientError } from '../../shared/src/errors/format-error';
 import { listenHttp, type RunningHttpServer } from '../../shared/src/http/http-server';
 import { createRateLimiter } from '../../shared/src/http/rate-limiter';
 import { requestLimitsProtection } from '../../shared/src/http/request-limits';
+import { requestSafetyPlugin } from '../../shared/src/http/request-safety.plugin';
 import { createServiceMetrics, type ServiceMetrics } from '../../shared/src/metrics/service-metrics';
 import type { OperatorDefinition } from '../../shared/src/operators/operator-definition';
 import { buildPartnershipSchema } from '../partnership/partnership-subgraph';
@@ -15,6 +16,7 @@ import type { GatewayConfig } from './gateway-config';
 import type { GatewayContext } from './gateway-context';
 import { explorerRoutes } from './explorer/explorer';
 import { OperatorDataSource } from './operator-data-source';
+import { PartnershipDataSource } from './partnership-data-source';
 import { operatorErrorsPlugin } from './operator-errors.plugin';
 import type { Logger } from '../../shared/src/logging/logger';
 import { requestLoggingPlugin } from '../../shared/src/logging/request-logging.plugin';
@@ -51,7 +53,7 @@ export async function createGatewayServer(
     buildService: ({ name, url }) => {
       if (name === PARTNERSHIP_SUBGRAPH) {
         return partnershipSchema
-          ? new LocalGraphQLDataSource(partnershipSchema)
+          ? new PartnershipDataSource(partnershipSchema)
           : new OperatorDataSource('PARTNERSHIP', config.partnershipUrl!, config.subgraphTimeoutMs, metrics.subgraphFetchDuration);
       }
       const operator = bySlug.get(name);
@@ -77,6 +79,7 @@ export async function createGatewayServer(
       ...(config.logger ? [requestLoggingPlugin<GatewayContext>(config.logger)] : []),
       requestIdHeaderPlugin(),
       operatorErrorsPlugin(),
+      requestSafetyPlugin<GatewayContext>(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
@@ -107,6 +110,8 @@ export async function createGatewayServer(
         {
           apollo,
           context,
+          // Ready once the gateway has loaded its schema (the subgraphs are called per request).
+          ready: async () => gateway.schema !== undefined,
           metrics: () => metrics.exposition(),
           routes: config.introspection ? explorerRoutes() : undefined,
           maxBodyBytes: config.maxBodyBytes,

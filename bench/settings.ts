@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(__dirname, '..');
+
+export interface Settings {
+  quick: boolean;
+  rounds: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  out: string;
+}
+
+/** The command line: `--quick`, or each setting on its own. */
+export function readSettings(argv: string[]): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      out: { type: 'string' },
+    },
+    strict: true,
+  });
+  const quick = values.quick ?? false;
+  const number = (name: string, raw: string | undefined, fallback: number, min: number) => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}; got ${JSON.stringify(raw)}`);
+    return value;
+  };
+  return {
+    quick,
+    rounds: Math.round(number('rounds', values.rounds, quick ? 3 : 5, 1)),
+    durationSeconds: number('duration', values.duration, quick ? 1 : 10, 0.5),
+    warmupSeconds: number('warmup', values.warmup, quick ? 0.3 : 3, 0),
+    connections: Math.round(number('connections', values.connections, 10, 1)),
+    out: resolve(process.cwd(), values.out ?? resolve(ROOT, 'BENCHMARKS.md')),
+  };
+}
