@@ -17,8 +17,8 @@ const APP_IMAGE = 'alliance-graph:${ALLIANCE_GRAPH_TAG:-local}';
 export function renderDockerCompose(operators: readonly OperatorDefinition[]): string {
   const lines = [
     ...HEADER,
-    '',
-    'name: alliance-graph',
+    // No top-level `name`: Debian's docker-compose (1.29, which CI validates with) refuses it; the
+    // project takes the folder's name, or `docker compose -p alliance-graph`.
     '',
     'services:',
     ...operators.flatMap((operator) => [...databaseService(operator), '', ...subgraphService(operator), '']),
