@@ -21,9 +21,11 @@ export interface OperatorClientOptions {
 
 /**
  * The partnership layer's calls to the operator subgraphs' index fields: one HTTP request, the
- * caller's `Authorization` forwarded (the subgraph verifies it), bounded by a timeout. A refusal
+ * caller's `Authorization` forwarded (the subgraph verifies it), bounded by a timeout that covers
+ * reading the answer too. A refusal
  * of the caller's request (`BAD_USER_INPUT`, `UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`,
- * `CONFLICT`) is passed on as is; any other failure is an `OperatorUnavailableError`.
+ * `CONFLICT`) is passed on as is; any other failure (refused, timed out, an answer that is not a
+ * GraphQL response: HTML, `[]`, a 500) is an `OperatorUnavailableError`.
  */
 export function createOperatorClient(options: OperatorClientOptions) {
   return async function callOperator<T>(
@@ -35,8 +37,10 @@ export function createOperatorClient(options: OperatorClientOptions) {
     const url = options.subgraphUrls[operator.code];
     if (!url) throw new OperatorUnavailableError(operator, 'no URL configured');
     let body: { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    const signal = AbortSignal.timeout(options.timeoutMs);
+    let response: Response;
     try {
-      const response = await fetch(url, {
+      response = await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -44,12 +48,21 @@ export function createOperatorClient(options: OperatorClientOptions) {
           ...(context.requestId ? { 'x-request-id': context.requestId } : {}),
         },
         body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal,
       });
-      body = (await response.json()) as typeof body;
-    } catch (error) {
-      throw new OperatorUnavailableError(operator, (error as Error).name === 'TimeoutError' ? 'timed out' : 'not reachable');
+    } catch {
+      throw new OperatorUnavailableError(operator, signal.aborted ? `no answer within ${options.timeoutMs} ms` : 'it could not be reached');
     }
+    try {
+      // The signal bounds reading the body too: a subgraph that trickles its answer times out.
+      body = (await response.json()) as typeof body;
+    } catch {
+      throw new OperatorUnavailableError(
+        operator,
+        signal.aborted ? `no answer within ${options.timeoutMs} ms` : `it answered HTTP ${response.status} with something other than JSON`,
+      );
+    }
+    if (!isGraphQLResponse(body)) throw new OperatorUnavailableError(operator, `it answered HTTP ${response.status} with something other than a GraphQL response`);
     const refusal = body.errors?.find((error) =>
       [ErrorCode.BAD_USER_INPUT, ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.CONFLICT].includes(
         error.extensions?.code as ErrorCode,
@@ -63,4 +76,14 @@ export function createOperatorClient(options: OperatorClientOptions) {
     return body.data;
   };
 }
+
+/** An object with `data` (an object or null) and/or `errors` (a list of objects). */
+function isGraphQLResponse(body: unknown): body is { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const { data, errors } = body as { data?: unknown; errors?: unknown };
+  if (data === undefined && errors === undefined) return false;
+  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return false;
+  return errors === undefined || (Array.isArray(errors) && errors.every((error) => typeof error === 'object' && error !== null));
+}
+
 export type CallOperator = ReturnType<typeof createOperatorClient>;

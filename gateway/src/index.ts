@@ -1,14 +1,23 @@
 import { ConfigError } from '../../shared/src/config/env.util';
+import { handleTerminationSignals, readShutdownGraceMs } from '../../shared/src/http/graceful-shutdown';
 import { createLogger } from '../../shared/src/logging/logger';
 import { OPERATORS } from '../../shared/src/operators/operator-registry';
 import { readGatewayConfig } from './gateway-config';
 import { createGatewayServer } from './gateway-server';
 import { readSupergraphSdl } from './supergraph-file';
 
+/**
+ * The gateway process: reads and validates its configuration, starts over the committed
+ * supergraph (whether or not the operator subgraphs are up: each is called per request, and one
+ * that is down is `OPERATOR_UNAVAILABLE` until it is back), listens, and shuts down gracefully on
+ * SIGTERM/SIGINT (in-flight requests finish within `SHUTDOWN_GRACE_MS`, then it exits).
+ */
 async function main(): Promise<void> {
   let config;
+  let graceMs;
   try {
     config = readGatewayConfig(OPERATORS, process.env);
+    graceMs = readShutdownGraceMs(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -19,15 +28,11 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway', config.logLevel);
   const server = await createGatewayServer(readSupergraphSdl(), OPERATORS, { ...config, logger });
   const http = await server.listen(config.port, process.env.HOST ?? '127.0.0.1');
+  handleTerminationSignals(logger, graceMs, [
+    { name: 'http', run: () => http.close({ graceMs }) },
+    { name: 'apollo', run: () => server.apollo.stop() },
+  ]);
   logger.info({ url: http.url, subgraphs: config.subgraphUrls }, 'gateway ready');
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await http.close();
-    await server.apollo.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

@@ -11,6 +11,7 @@ import type { CommonConfig } from '../config/runtime-config';
 import { formatClientError } from '../errors/format-error';
 import { listenHttp, type RunningHttpServer } from '../http/http-server';
 import { requestLimitsProtection, SUBGRAPH_REQUEST_LIMITS, type RequestLimits } from '../http/request-limits';
+import { requestSafetyPlugin } from '../http/request-safety.plugin';
 import { createDirectoryLoaders } from '../loaders/directory-loaders';
 import { createHistoryLoaders } from './write-resolvers';
 import type { ServiceMetrics } from '../metrics/service-metrics';
@@ -60,7 +61,7 @@ export async function createOperatorSubgraph(
     allowBatchedHttpRequests: false,
     validationRules: limits.validationRules,
     formatError: (formatted) => formatClientError(formatted, { maskInternal }),
-    plugins: [metrics.plugin<SubgraphContext>(), ...limits.plugins, ...(config.logger ? [requestLoggingPlugin<SubgraphContext>(config.logger)] : []), ApolloServerPluginInlineTraceDisabled(), ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    plugins: [metrics.plugin<SubgraphContext>(), ...limits.plugins, requestSafetyPlugin<SubgraphContext>(), ...(config.logger ? [requestLoggingPlugin<SubgraphContext>(config.logger)] : []), ApolloServerPluginInlineTraceDisabled(), ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
   metrics.observePool(() => {

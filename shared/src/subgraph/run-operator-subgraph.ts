@@ -8,16 +8,26 @@ import { createOperatorDataSourceFor } from './operator-database';
 import { createOperatorSubgraph } from './operator-subgraph';
 import type { OperatorModule } from './operator-specifics';
 import { prepareOperatorDatabase } from '../database/prepare-operator-database';
+import { readDatabaseTimeouts } from '../database/operator-data-source';
+import { handleTerminationSignals, readShutdownGraceMs } from '../http/graceful-shutdown';
 
 /**
  * The listener of an operator subgraph process: reads and validates its configuration, connects
  * to its database (migrating first when `RUN_MIGRATIONS=true`), listens, and shuts down
- * gracefully on SIGTERM/SIGINT (in-flight requests finish, then the pool closes).
+ * gracefully on SIGTERM/SIGINT (in-flight requests finish within `SHUTDOWN_GRACE_MS`, new
+ * connections are refused, then Apollo Server stops and the pool closes).
+ *
+ * Every SQL statement is bounded by `DB_STATEMENT_TIMEOUT_MS` (10 s), every connection attempt by
+ * `DB_CONNECT_TIMEOUT_MS` (5 s); `/health/ready` says 503 while the database does not answer.
  */
 export async function runOperatorSubgraph(module: OperatorModule, env = process.env): Promise<void> {
   let config;
+  let graceMs;
   try {
     config = readSubgraphConfig(module.operator, env);
+    graceMs = readShutdownGraceMs(env);
+    // Read again by the data source; validated here so that a bad value stops the process at once.
+    readDatabaseTimeouts(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -36,15 +46,10 @@ export async function runOperatorSubgraph(module: OperatorModule, env = process.
   }
   const subgraph = await createOperatorSubgraph(module, dataSource, metrics, { ...config, logger });
   const http = await subgraph.listen(config.port, env.HOST ?? '127.0.0.1');
+  handleTerminationSignals(logger, graceMs, [
+    { name: 'http', run: () => http.close({ graceMs }) },
+    { name: 'apollo', run: () => subgraph.apollo.stop() },
+    { name: 'database', run: () => dataSource.destroy() },
+  ]);
   logger.info({ url: http.url, database: redactUrl(config.databaseUrl) }, `${module.operator.name} subgraph ready`);
-
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await http.close();
-    await subgraph.apollo.stop();
-    await dataSource.destroy();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
 }
