@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { metricValue, postGraphQL, readMetrics } from './graphql-client';
 import { type LoadResult, runLoad, stopCurrentLoad } from './load';
@@ -226,7 +226,10 @@ async function main(): Promise<void> {
       elapsedSeconds: (Date.now() - started) / 1000,
     };
     process.stdout.write(`\n${resultsTable(operations, summaries)}\n\n${ratiosTable(ratios(operations, summaries))}\n\n${reading(operations, summaries).join('\n')}\n\n`);
-    writeFileSync(settings.out, markdown(context));
+    // The soak (npm run soak) appends its own section: keep it across benchmark runs.
+    const previous = existsSync(settings.out) ? readFileSync(settings.out, 'utf8') : '';
+    const soak = previous.indexOf('\n## Soak');
+    writeFileSync(settings.out, markdown(context) + (soak >= 0 ? previous.slice(soak) : ''));
     log(`wrote ${settings.out}`);
   } finally {
     if (!stopping) log('stopping everything');

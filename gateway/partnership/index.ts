@@ -1,5 +1,6 @@
 import { readCommonConfig } from '../../shared/src/config/runtime-config';
 import { readPort } from '../../shared/src/config/env.util';
+import { handleTerminationSignals, readShutdownGraceMs } from '../../shared/src/http/graceful-shutdown';
 import { createLogger } from '../../shared/src/logging/logger';
 import { OPERATORS } from '../../shared/src/operators/operator-registry';
 import { readGatewayConfig } from '../src/gateway-config';
@@ -23,13 +24,11 @@ async function main(): Promise<void> {
   });
   const http = await server.listen(port, process.env.HOST ?? '127.0.0.1');
   logger.info({ url: http.url }, 'partnership subgraph ready');
-  const shutdown = async () => {
-    await http.close();
-    await server.apollo.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
+  const graceMs = readShutdownGraceMs(process.env);
+  handleTerminationSignals(logger, graceMs, [
+    { name: 'http', run: () => http.close({ graceMs }) },
+    { name: 'apollo', run: () => server.apollo.stop() },
+  ]);
 }
 
 main().catch((error: unknown) => {
