@@ -37,8 +37,10 @@ export class OperatorDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly deduplicate = true,
   ) {
     super({ url });
-    const fetcher = this.fetcher;
-    this.fetcher = (fetchUrl, init) => fetcher(fetchUrl, { ...init, signal: callSignal.getStore() });
+    // Node's own fetch (undici): a keep-alive connection pool per subgraph origin, and cheaper per
+    // call than the default fetcher (make-fetch-happen), which the benchmark profile showed.
+    this.fetcher = (fetchUrl, init) =>
+      fetch(fetchUrl, { ...(init as RequestInit), signal: callSignal.getStore() }) as unknown as ReturnType<typeof this.fetcher>;
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
