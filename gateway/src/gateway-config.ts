@@ -13,6 +13,8 @@ export interface GatewayConfig extends CommonConfig {
   partnershipUrl?: string;
   exposeQueryPlans: boolean;
   subgraphTimeoutMs: number;
+  /** Worker processes serving the gateway's port (node:cluster); 1 serves in this process. */
+  workers: number;
   /** How bearer tokens are verified; every subgraph verifies them again with the same settings. */
   auth: AuthConfig;
   /** Depth, aliases, directives, tokens, cost and field suggestions (README, "Hardening"). */
@@ -47,6 +49,7 @@ export function readGatewayConfig(operators: readonly OperatorDefinition[], env:
     partnershipUrl: readOptionalUrl(env, 'PARTNERSHIP_URL', ['http:', 'https:']),
     exposeQueryPlans: readBoolean(env, 'EXPOSE_QUERY_PLANS', common.nodeEnv !== 'production'),
     subgraphTimeoutMs: readPositiveInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000),
+    workers: readPositiveInt(env, 'GATEWAY_WORKERS', 1),
     auth: readAuthConfig(env),
     requestLimits: {
       maxDepth: readPositiveInt(env, 'MAX_QUERY_DEPTH', DEFAULT_REQUEST_LIMITS.maxDepth),

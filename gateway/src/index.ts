@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { ConfigError } from '../../shared/src/config/env.util';
 import { handleTerminationSignals, readShutdownGraceMs } from '../../shared/src/http/graceful-shutdown';
 import { createLogger } from '../../shared/src/logging/logger';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger('gateway', config.logLevel);
+  if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config.workers, logger);
   const server = await createGatewayServer(readSupergraphSdl(), OPERATORS, { ...config, logger });
   const http = await server.listen(config.port, process.env.HOST ?? '127.0.0.1');
   handleTerminationSignals(logger, graceMs, [
@@ -33,6 +35,33 @@ async function main(): Promise<void> {
     { name: 'apollo', run: () => server.apollo.stop() },
   ]);
   logger.info({ url: http.url, subgraphs: config.subgraphUrls }, 'gateway ready');
+}
+
+/**
+ * Cluster mode (`GATEWAY_WORKERS` > 1): the primary forks the workers, which share the port
+ * (node:cluster distributes the connections), restarts a worker that dies, and on SIGTERM/SIGINT
+ * passes the signal on and exits once every worker has finished its requests.
+ */
+function superviseWorkers(count: number, logger: ReturnType<typeof createLogger>): void {
+  let stopping = false;
+  for (let i = 0; i < count; i += 1) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.warn({ pid: worker.process.pid, code, signal }, 'gateway worker exited; starting another');
+    cluster.fork();
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal, workers: count }, 'stopping gateway workers');
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    });
+  }
+  logger.info({ workers: count }, 'gateway primary: workers started');
 }
 
 main().catch((error: unknown) => {
