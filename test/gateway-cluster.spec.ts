@@ -17,14 +17,18 @@ afterAll(async () => {
   await alliance?.close();
 });
 
-/** The pids of the processes whose parent is `pid`. */
+/**
+ * The gateway worker processes under `pid` (its children running the gateway's entry point; tsx may
+ * also start an esbuild service child, which is not a worker).
+ */
 function childrenOf(pid: number): number[] {
   return readdirSync('/proc')
     .filter((name) => /^[0-9]+$/.test(name))
     .filter((name) => {
       try {
         const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+        const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid && cmdline.includes('gateway/src/index.ts');
       } catch {
         return false;
       }
@@ -32,10 +36,10 @@ function childrenOf(pid: number): number[] {
     .map(Number);
 }
 
-async function eventually(check: () => boolean, timeoutMs: number): Promise<void> {
+async function eventually(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`${what}: not met within ${timeoutMs / 1000} s\n${gateway?.output() ?? ''}`);
     await new Promise((done) => setTimeout(done, 200));
   }
 }
@@ -49,7 +53,7 @@ describe('Gateway: cluster mode (GATEWAY_WORKERS)', () => {
     const primary = gateway.child.pid!;
     await gateway.waitForLine(/gateway ready[\s\S]*gateway ready/, 60_000); // one line per worker
 
-    await eventually(() => childrenOf(primary).length === 2, 10_000);
+    await eventually(`two workers under ${primary} (now ${childrenOf(primary).join(', ')})`, () => childrenOf(primary).length === 2, 60_000);
     const workers = childrenOf(primary);
     const answers = await Promise.all(
       Array.from({ length: 10 }, async () => {
@@ -64,13 +68,13 @@ describe('Gateway: cluster mode (GATEWAY_WORKERS)', () => {
     expect(answers.every((counts) => JSON.stringify(counts) === '[2250,1750,370]')).toBe(true);
 
     process.kill(workers[0], 'SIGKILL');
-    await eventually(() => {
+    await eventually('a new worker replaces the killed one', () => {
       const now = childrenOf(primary);
       return now.length === 2 && !now.includes(workers[0]);
-    }, 30_000);
+    }, 60_000);
 
     expect(await gateway.stop()).toBe(0);
     gateway = null;
     expect(childrenOf(primary)).toEqual([]);
-  });
+  }, 180_000);
 });
