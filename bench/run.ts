@@ -226,10 +226,10 @@ async function main(): Promise<void> {
       elapsedSeconds: (Date.now() - started) / 1000,
     };
     process.stdout.write(`\n${resultsTable(operations, summaries)}\n\n${ratiosTable(ratios(operations, summaries))}\n\n${reading(operations, summaries).join('\n')}\n\n`);
-    // The soak (npm run soak) appends its own section: keep it across benchmark runs.
+    // `npm run bench:scale` and `npm run soak` write their own sections after this run's: keep them.
     const previous = existsSync(settings.out) ? readFileSync(settings.out, 'utf8') : '';
-    const soak = previous.indexOf('\n## Soak');
-    writeFileSync(settings.out, markdown(context) + (soak >= 0 ? previous.slice(soak) : ''));
+    const kept = ['\n## Scale', '\n## Soak'].map((heading) => previous.indexOf(heading)).filter((at) => at >= 0);
+    writeFileSync(settings.out, markdown(context) + (kept.length ? previous.slice(Math.min(...kept)) : ''));
     log(`wrote ${settings.out}`);
   } finally {
     if (!stopping) log('stopping everything');
