@@ -157,7 +157,8 @@ async function waitUntilReady(service: Service, timeoutMs = 60_000): Promise<voi
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(service.readyUrl)).ok) return;
+      // Bounded: a port held by something that never answers must not hang the start.
+      if ((await fetch(service.readyUrl, { signal: AbortSignal.timeout(2_000) })).ok) return;
     } catch {
       // not listening yet
     }
