@@ -63,7 +63,8 @@ function byIdLoader<T extends { id: number }>(
   });
 }
 
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+/** Groups items by key, keeping their order: a batch function's one pass over its rows. */
+export function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
   for (const item of items) {
     const k = key(item);

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { groupBy } from '../loaders/directory-loaders';
 import type { DataSource } from 'typeorm';
 import { assertCanReadPrivateOrThrow } from '../auth/authorize';
 import { createService, retireService, subscribe, unsubscribe, updateService } from '../mutations/catalogue-mutations';
@@ -13,7 +14,8 @@ export function createHistoryLoaders(dataSource: DataSource) {
   const byMember = <T>(sql: string) =>
     new DataLoader<number, T[]>(async (ids) => {
       const rows: (T & { memberId: number })[] = await dataSource.query(sql, [[...ids]]);
-      return ids.map((id) => rows.filter((row) => row.memberId === id));
+      const grouped = groupBy(rows, (row) => row.memberId);
+      return ids.map((id) => grouped.get(id) ?? []);
     });
   return {
     statusHistoryByMemberId: byMember<MembershipStatusChange>(
