@@ -79,7 +79,7 @@ export function createPartnershipResolvers(operators: readonly OperatorDefinitio
     // `MutationResolvers` does not check (see `asGenerated`).
     Mutation: mutations,
     Query: {
-      members: (_root, args, context, info) => asGenerated<ResolversTypes['MemberConnection']>(lists.members(args, context, info)),
+      members: (_root, args, context, info) => asGenerated<ResolversTypes['PartnershipMemberConnection']>(lists.members(args, context, info)),
       services: (_root, args, context, info) => asGenerated<ResolversTypes['ServiceConnection']>(lists.services(args, context, info)),
       search: (_root, args, context, info) => asGenerated<ResolversTypes['SearchConnection']>(lists.search(args, context, info)),
       membersBySiren: (_root, { siren }, context) => lists.membersBySiren(siren, context),

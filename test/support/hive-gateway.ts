@@ -16,7 +16,8 @@ import type { GatewayPlugin } from '@graphql-hive/gateway';
  * development defaults), as a deployment does. Header propagation forwards the caller's
  * `Authorization` (and `x-request-id`) to every subgraph, which verifies it. No usage reporting,
  * no GraphiQL or landing page, no logging (`HIVE_LOG_LEVEL=debug` to see it); every upstream fetch
- * is recorded and refused unless it targets loopback.
+ * is recorded and refused unless it targets loopback. A request can ask for its query plan
+ * (QUERY_PLAN_HEADER).
  *
  * It runs in a child Node process of its own (this file is also that process's entry point):
  * Jest runs test code in a VM context where `import()` is unavailable without
@@ -25,6 +26,12 @@ import type { GatewayPlugin } from '@graphql-hive/gateway';
  * A separate process is also how it runs in production.
  */
 export type HivePlanner = 'router' | 'js';
+
+/**
+ * A request with this header set to `true` gets the router runtime's query plan (Hive Router's
+ * format: `{ kind: 'QueryPlan', node }`) in `extensions.queryPlan`. Test-only; none with the JS planner.
+ */
+export const QUERY_PLAN_HEADER = 'x-hive-expose-query-plan';
 
 export interface HiveGatewayOptions {
   supergraphSdl: string;
@@ -152,8 +159,14 @@ async function serveHiveGateway(options: HiveGatewayOptions) {
   if (options.planner !== 'js') {
     const router = await import('@graphql-hive/router-runtime');
     unifiedGraphHandler = router.unifiedGraphHandler;
-    // The router runtime's hook on its planner: counts the plans, proving which planner ran.
-    plugins.push(router.useQueryPlan({ onQueryPlan: () => void stats.plans++ }) as unknown as GatewayPlugin);
+    // The router runtime's hook on its planner: counts the plans, proving which planner ran, and
+    // returns the plan in `extensions.queryPlan` to a request that asks for it.
+    plugins.push(
+      router.useQueryPlan({
+        onQueryPlan: () => void stats.plans++,
+        expose: (request) => request.headers.get(QUERY_PLAN_HEADER) === 'true',
+      }) as unknown as GatewayPlugin,
+    );
   }
   const level = process.env.HIVE_LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined;
   const runtime = createGatewayRuntime({

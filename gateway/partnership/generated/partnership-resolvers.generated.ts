@@ -392,6 +392,33 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A page of the partnership-wide directory, merged across operators (Relay connection). Same fields as
+ * `MemberConnection`, an operator's directory.
+ */
+export type PartnershipMemberConnection = {
+  __typename?: 'PartnershipMemberConnection';
+  /** The members of this page, with their cursors. */
+  edges: Array<PartnershipMemberEdge>;
+  /** The members of this page. An item is null only when its operator failed while the page was read. */
+  nodes: Array<Maybe<Member>>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+  /** How many members match, over all pages and operators. */
+  totalCount: Scalars['Int']['output'];
+  /** Operators whose members are missing from this list because they could not be reached (empty when the list is complete). */
+  unavailableOperators: Array<Operator>;
+};
+
+/** A member in a page of the partnership-wide directory. */
+export type PartnershipMemberEdge = {
+  __typename?: 'PartnershipMemberEdge';
+  /** Opaque cursor of this position in the list. */
+  cursor: Scalars['String']['output'];
+  /** The member; null only when its operator failed while the page was read. */
+  node?: Maybe<Member>;
+};
+
 /** Criteria for the partnership-wide member list: those of an operator's list, plus operators and régions. */
 export type PartnershipMemberFilter = {
   /** Only members of these départements (INSEE codes, e.g. `35`, `2A`). */
@@ -424,7 +451,7 @@ export type PartnershipMemberFilter = {
 export type Query = {
   __typename?: 'Query';
   /** Every operator's directory as one list, merged in the requested order. `totalCount` is the sum over operators. */
-  members: MemberConnection;
+  members: PartnershipMemberConnection;
   /** Every operator's record of the legal entity with this SIREN (a cross-border body may be in several directories). An invalid SIREN is a `BAD_USER_INPUT` error. */
   membersBySiren: Array<Member>;
   /** The object with this global ID, or null if it does not exist. A malformed ID is a `BAD_USER_INPUT` error. */
@@ -1062,6 +1089,8 @@ export type ResolversTypes = {
   OperatorCount: ResolverTypeWrapper<Omit<OperatorCount, 'operator'> & { operator: ResolversTypes['Operator'] }>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PartnershipMemberConnection: ResolverTypeWrapper<Omit<PartnershipMemberConnection, 'edges' | 'nodes' | 'unavailableOperators'> & { edges: Array<ResolversTypes['PartnershipMemberEdge']>, nodes: Array<Maybe<ResolversTypes['Member']>>, unavailableOperators: Array<ResolversTypes['Operator']> }>;
+  PartnershipMemberEdge: ResolverTypeWrapper<Omit<PartnershipMemberEdge, 'node'> & { node?: Maybe<ResolversTypes['Member']> }>;
   PartnershipMemberFilter: PartnershipMemberFilter;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Region: ResolverTypeWrapper<Region>;
@@ -1122,6 +1151,8 @@ export type ResolversParentTypes = {
   Operator: ResolversInterfaceTypes<ResolversParentTypes>['Operator'];
   OperatorCount: Omit<OperatorCount, 'operator'> & { operator: ResolversParentTypes['Operator'] };
   PageInfo: PageInfo;
+  PartnershipMemberConnection: Omit<PartnershipMemberConnection, 'edges' | 'nodes' | 'unavailableOperators'> & { edges: Array<ResolversParentTypes['PartnershipMemberEdge']>, nodes: Array<Maybe<ResolversParentTypes['Member']>>, unavailableOperators: Array<ResolversParentTypes['Operator']> };
+  PartnershipMemberEdge: Omit<PartnershipMemberEdge, 'node'> & { node?: Maybe<ResolversParentTypes['Member']> };
   PartnershipMemberFilter: PartnershipMemberFilter;
   Query: Record<PropertyKey, never>;
   Region: Region;
@@ -1239,8 +1270,21 @@ export type PageInfoResolvers<ContextType = PartnershipContext, ParentType exten
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PartnershipMemberConnectionResolvers<ContextType = PartnershipContext, ParentType extends ResolversParentTypes['PartnershipMemberConnection'] = ResolversParentTypes['PartnershipMemberConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PartnershipMemberEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Member']>>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unavailableOperators?: Resolver<Array<ResolversTypes['Operator']>, ParentType, ContextType>;
+};
+
+export type PartnershipMemberEdgeResolvers<ContextType = PartnershipContext, ParentType extends ResolversParentTypes['PartnershipMemberEdge'] = ResolversParentTypes['PartnershipMemberEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = PartnershipContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<QueryMembersArgs, 'first' | 'orderBy'>>;
+  members?: Resolver<ResolversTypes['PartnershipMemberConnection'], ParentType, ContextType, RequireFields<QueryMembersArgs, 'first' | 'orderBy'>>;
   membersBySiren?: Resolver<Array<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryMembersBySirenArgs, 'siren'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
@@ -1400,6 +1444,8 @@ export type Resolvers<ContextType = PartnershipContext> = {
   OperatorCode?: OperatorCodeResolvers;
   OperatorCount?: OperatorCountResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PartnershipMemberConnection?: PartnershipMemberConnectionResolvers<ContextType>;
+  PartnershipMemberEdge?: PartnershipMemberEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
   RegisterMemberPayload?: RegisterMemberPayloadResolvers<ContextType>;

@@ -7,6 +7,16 @@ import { PARTNERSHIP_MUTATIONS_SDL } from './mutation-sdl';
  * The partnership subgraph's schema, generated from the operator registry: the cross-operator root
  * fields, the entity interfaces, and a key-only stub of every per-operator entity, whose
  * operator-owned fields are `@external` (DESIGN.md §2, §4).
+ *
+ * The connection types of the partnership-wide lists (`PartnershipMemberConnection`,
+ * `ServiceConnection`, `SearchConnection` and their edges) are declared here only, never shared
+ * with the operator subgraphs: Hive Router's query planner (0.0.38) cannot plan an interface-typed
+ * field of a `@shareable` type that several subgraphs resolve (`nodes: [Member]`, `node: Member`)
+ * when the selection needs the operator subgraphs (`nodes { name }`: "No paths found for selection
+ * item: nodes"). Both Apollo's and Hive Router's planners plan a type only this subgraph declares
+ * alike: one partnership fetch, then one `_entities` fetch per operator in parallel.
+ * `MemberConnection` stays the shared type of `Operator.members`, which the operator subgraphs
+ * resolve. test/portability.spec.ts checks both planners' plans.
  */
 export function renderPartnershipSchema(operators: readonly OperatorDefinition[]): string {
   const operatorCodes = operators
@@ -47,7 +57,7 @@ type Query {
     first: Int = ${DEFAULT_PAGE_SIZE}
     "The \`endCursor\` of the previous page; only valid with the same \`orderBy\`."
     after: String
-  ): MemberConnection!
+  ): PartnershipMemberConnection!
   "Every operator's active catalogue as one list, ordered by service name."
   services(
     "Only services that match every given criterion."
@@ -85,6 +95,33 @@ input PartnershipMemberFilter {
   "Only members in these régions (INSEE codes, e.g. \`53\`)."
   regions: [String!]
 ${MEMBER_FILTER_FIELDS_SDL}}
+
+"""
+A page of the partnership-wide directory, merged across operators (Relay connection). Same fields as
+\`MemberConnection\`, an operator's directory.
+"""
+type PartnershipMemberConnection {
+  "The members of this page, with their cursors."
+  edges: [PartnershipMemberEdge!]!
+  "The members of this page. An item is null only when its operator failed while the page was read."
+  nodes: [Member]!
+  "Pagination state."
+  pageInfo: PageInfo!
+  "How many members match, over all pages and operators."
+  totalCount: Int!
+  "Operators whose members are missing from this list because they could not be reached (empty when the list is complete)."
+  unavailableOperators: [Operator!]!
+}
+
+"""
+A member in a page of the partnership-wide directory.
+"""
+type PartnershipMemberEdge {
+  "Opaque cursor of this position in the list."
+  cursor: String!
+  "The member; null only when its operator failed while the page was read."
+  node: Member
+}
 
 """
 Criteria for the partnership-wide catalogue.
