@@ -10,7 +10,9 @@ import { formatClientError } from '../../shared/src/errors/format-error';
 import { listenHttp, type RunningHttpServer } from '../../shared/src/http/http-server';
 import type { OperatorDefinition } from '../../shared/src/operators/operator-definition';
 import { operatorErrorsPlugin } from '../src/operator-errors.plugin';
-import type { PartnershipContext } from './partnership-context';
+import { PartnershipCachePolicy, type PartnershipContext } from './partnership-context';
+import { cacheHintsPlugins } from '../../shared/src/http/cache-hints.plugin';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { buildPartnershipSchema } from './partnership-subgraph';
 
 export interface PartnershipServerOptions {
@@ -22,6 +24,10 @@ export interface PartnershipServerOptions {
   introspection?: boolean;
   /** Generic messages for internal errors (production). */
   maskInternal?: boolean;
+  /** `CACHE_MAX_AGE`: how long anonymous answers may be cached (restricted by the operators' hints); 0 by default. */
+  cacheMaxAgeSeconds?: number;
+  /** Automatic persisted queries to the operator subgraphs (on by default). */
+  apq?: boolean;
 }
 
 export interface PartnershipServer {
@@ -43,13 +49,16 @@ export async function createPartnershipServer(
   options: PartnershipServerOptions,
 ): Promise<PartnershipServer> {
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  const maxAge = options.cacheMaxAgeSeconds ?? 0;
   const apollo = new ApolloServer<PartnershipContext>({
-    schema: buildPartnershipSchema(operators, { subgraphUrls: options.subgraphUrls, timeoutMs: options.timeoutMs }),
+    schema: buildPartnershipSchema(operators, { subgraphUrls: options.subgraphUrls, timeoutMs: options.timeoutMs, apq: options.apq }),
     introspection: options.introspection ?? false,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted) => formatClientError(formatted, { maskInternal: options.maskInternal ?? false }),
     plugins: [
       operatorErrorsPlugin<PartnershipContext>(),
+      ...cacheHintsPlugins<PartnershipContext>(maxAge),
+      operatorCacheHintsPlugin(),
       // No Apollo telemetry of any kind: no usage or schema reporting, no federated (ftv1) traces.
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
@@ -62,6 +71,7 @@ export async function createPartnershipServer(
     authorization: headerValue(request, 'authorization'),
     requestId: headerValue(request, 'x-request-id'),
     unavailableOperators: new Set<string>(),
+    cachePolicy: new PartnershipCachePolicy(maxAge),
   });
   return {
     apollo,
@@ -72,4 +82,21 @@ export async function createPartnershipServer(
 function headerValue(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The answer's cache policy is no looser than the operator answers it was built from. */
+function operatorCacheHintsPlugin(): ApolloServerPlugin<PartnershipContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart({ contextValue, overallCachePolicy }) {
+          return {
+            async executionDidEnd() {
+              if (contextValue.cachePolicy) overallCachePolicy.restrict(contextValue.cachePolicy.hint);
+            },
+          };
+        },
+      };
+    },
+  };
 }

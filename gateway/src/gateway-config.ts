@@ -1,4 +1,4 @@
-import { ConfigError, type Env, readBoolean, readOptionalString, readOptionalUrl, readPort, readPositiveInt, readUrl } from '../../shared/src/config/env.util';
+import { type Env, readBoolean, readNonNegativeInt, readOptionalUrl, readPort, readPositiveInt, readUrl } from '../../shared/src/config/env.util';
 import { readAuthConfig, type AuthConfig } from '../../shared/src/auth/auth-config';
 import { type CommonConfig, operatorEnvName, readCommonConfig } from '../../shared/src/config/runtime-config';
 import type { OperatorDefinition } from '../../shared/src/operators/operator-definition';
@@ -28,6 +28,14 @@ export interface GatewayConfig extends CommonConfig {
   trustProxyHops: number;
   /** `Strict-Transport-Security` max-age; 0 sends no such header. */
   hstsMaxAgeSeconds: number;
+  /** Automatic persisted queries on the gateway's calls to the subgraphs. */
+  subgraphApq: boolean;
+  /** Identical subgraph reads in flight share one call. */
+  deduplicateReads: boolean;
+  /** The response cache for anonymous reads, in MiB; 0 turns it off. */
+  responseCacheMiB: number;
+  /** The query-plan cache, in MiB (plans of the operations clients send). */
+  queryPlanCacheMiB: number;
 }
 
 /** Off under `NODE_ENV=test` (the tests send many requests from 127.0.0.1), on elsewhere. */
@@ -64,13 +72,9 @@ export function readGatewayConfig(operators: readonly OperatorDefinition[], env:
     rateLimitBurst: readPositiveInt(env, 'RATE_LIMIT_BURST', Math.max(1, rateLimitPerMinute)),
     trustProxyHops: readNonNegativeInt(env, 'TRUST_PROXY_HOPS', 0),
     hstsMaxAgeSeconds: readNonNegativeInt(env, 'HSTS_MAX_AGE', 0),
+    subgraphApq: readBoolean(env, 'SUBGRAPH_APQ', true),
+    deduplicateReads: readBoolean(env, 'DEDUPLICATE_SUBGRAPH_READS', true),
+    responseCacheMiB: readNonNegativeInt(env, 'RESPONSE_CACHE_MIB', 64),
+    queryPlanCacheMiB: readPositiveInt(env, 'QUERY_PLAN_CACHE_MIB', 30),
   };
-}
-
-/** An integer from 0 (off) up. */
-function readNonNegativeInt(env: Env, name: string, fallback: number): number {
-  const raw = readOptionalString(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^(0|[1-9][0-9]{0,8})$/.test(raw)) throw new ConfigError(name, `must be a non-negative integer (0 turns it off); got ${JSON.stringify(raw)}.`);
-  return Number(raw);
 }

@@ -17,6 +17,8 @@ import type { GatewayContext } from './gateway-context';
 import { explorerRoutes } from './explorer/explorer';
 import { OperatorDataSource } from './operator-data-source';
 import { PartnershipDataSource } from './partnership-data-source';
+import { createResponseCache, type ResponseCache } from './response-cache';
+import { GraphQLHttpClient } from '../../shared/src/http/graphql-http-client';
 import { operatorErrorsPlugin } from './operator-errors.plugin';
 import type { Logger } from '../../shared/src/logging/logger';
 import { requestLoggingPlugin } from '../../shared/src/logging/request-logging.plugin';
@@ -28,6 +30,8 @@ export interface GatewayServer {
   readonly apollo: ApolloServer<GatewayContext>;
   readonly gateway: ApolloGateway;
   readonly metrics: ServiceMetrics;
+  /** The response cache for anonymous reads (null when `RESPONSE_CACHE_MIB=0`). */
+  readonly responseCache: ResponseCache | null;
   listen(port: number, host?: string): Promise<RunningHttpServer>;
 }
 
@@ -45,22 +49,32 @@ export async function createGatewayServer(
   const bySlug = new Map(operators.map((operator) => [operator.slug, operator]));
   const partnershipSchema = config.partnershipUrl
     ? null
-    : buildPartnershipSchema(operators, { subgraphUrls: config.subgraphUrls, timeoutMs: config.subgraphTimeoutMs });
+    : buildPartnershipSchema(operators, { subgraphUrls: config.subgraphUrls, timeoutMs: config.subgraphTimeoutMs, apq: config.subgraphApq });
   const metrics = createServiceMetrics('gateway', { defaultMetrics: true });
+  // One keep-alive pool for every subgraph call of this process.
+  const client = new GraphQLHttpClient({ timeoutMs: config.subgraphTimeoutMs, apq: config.subgraphApq });
+  const dataSourceOptions = {
+    client,
+    timeoutMs: config.subgraphTimeoutMs,
+    fetchDuration: metrics.subgraphFetchDuration,
+    deduplicate: config.deduplicateReads,
+  };
   const gateway = new ApolloGateway({
     supergraphSdl,
     __exposeQueryPlanExperimental: config.exposeQueryPlans,
+    experimental_approximateQueryPlanStoreMiB: config.queryPlanCacheMiB,
     buildService: ({ name, url }) => {
       if (name === PARTNERSHIP_SUBGRAPH) {
         return partnershipSchema
-          ? new PartnershipDataSource(partnershipSchema)
-          : new OperatorDataSource('PARTNERSHIP', config.partnershipUrl!, config.subgraphTimeoutMs, metrics.subgraphFetchDuration);
+          ? new PartnershipDataSource(partnershipSchema, config.cacheMaxAgeSeconds, config.deduplicateReads)
+          : new OperatorDataSource('PARTNERSHIP', config.partnershipUrl!, dataSourceOptions);
       }
       const operator = bySlug.get(name);
       if (!operator) throw new Error(`The supergraph names a subgraph "${name}" that no registered operator has`);
-      return new OperatorDataSource(operator.code, config.subgraphUrls[operator.code] ?? url!, config.subgraphTimeoutMs, metrics.subgraphFetchDuration);
+      return new OperatorDataSource(operator.code, config.subgraphUrls[operator.code] ?? url!, dataSourceOptions);
     },
   });
+  const responseCache = createResponseCache(config.responseCacheMiB, metrics.responseCacheLookups);
   const maskInternal = config.nodeEnv === 'production';
   const limits = requestLimitsProtection<GatewayContext>(config.requestLimits);
   const apollo = new ApolloServer<GatewayContext>({
@@ -80,6 +94,9 @@ export async function createGatewayServer(
       requestIdHeaderPlugin(),
       operatorErrorsPlugin(),
       requestSafetyPlugin<GatewayContext>(),
+      ...(responseCache?.plugins ?? []),
+      // The subgraph connection pool closes with the server.
+      { serverWillStart: async () => ({ serverWillStop: () => client.close() }) },
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
@@ -104,6 +121,7 @@ export async function createGatewayServer(
     apollo,
     gateway,
     metrics,
+    responseCache,
     listen: (port, host) =>
       listenHttp(
         // The explorer only where introspection is on (development): production serves no UI.

@@ -1,10 +1,19 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { execute, parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { readSharingKey, SharedReads } from '../../shared/src/http/shared-reads';
+import { PartnershipCachePolicy, type CacheHint } from '../partnership/partnership-context';
 import type { GatewayContext } from './gateway-context';
+import { restrictCachePolicy } from './operator-data-source';
 
 type Response = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
 const MAX_CACHED_DOCUMENTS = 1000;
+
+interface Execution {
+  response: Response;
+  unavailable: string[];
+  hint: CacheHint;
+}
 
 /**
  * The in-process partnership subgraph, as a data source of the gateway. Unlike Apollo's
@@ -12,45 +21,62 @@ const MAX_CACHED_DOCUMENTS = 1000;
  * request, it keeps parsed and validated documents (the plan's operations are few and fixed), and
  * identical reads in flight at the same time (same operation, variables and `Authorization`) share
  * one execution: its fan-out to the operators runs once. Operators it found unreachable are
- * reported to every request that shared it. Mutations are never shared.
+ * reported to every request that shared it. Mutations are never shared. The answer's cache policy
+ * is no looser than the operator answers it was built from (and `private` for an authenticated
+ * caller, uncacheable for a mutation).
  */
 export class PartnershipDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly documents = new Map<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>();
-  private readonly inFlight = new Map<string, Promise<{ response: Response; unavailable: string[] }>>();
+  private readonly shared = new SharedReads<Execution>();
 
-  constructor(private readonly schema: GraphQLSchema) {}
+  /**
+   * @param cacheMaxAgeSeconds `CACHE_MAX_AGE`: how long an anonymous answer built from the registry
+   *   alone may be cached; answers built from operator data are restricted by the operators' hints.
+   * @param deduplicate identical reads in flight share one execution (on unless turned off).
+   */
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly cacheMaxAgeSeconds = 0,
+    private readonly deduplicate = true,
+  ) {}
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<Response> {
     const { request } = options;
     const context = options.context as GatewayContext | undefined;
     const prepared = this.prepare(request.query ?? '');
     if ('errors' in prepared) return { errors: prepared.errors };
-    const isRead = prepared.document.definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'query');
-    if (!isRead) return this.run(prepared.document, request, context).then(({ response }) => response);
-
-    const key = JSON.stringify([request.query, request.variables ?? null, request.operationName ?? null, context?.authorization ?? null]);
-    let shared = this.inFlight.get(key);
-    const leader = !shared;
-    if (!shared) {
-      shared = this.run(prepared.document, request, context).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, shared);
-    }
-    const { response, unavailable } = await shared;
+    const isRead = prepared.document.definitions.every((d) => d.kind !== 'OperationDefinition' || d.operation === 'query');
+    const key =
+      isRead && this.deduplicate
+        ? readSharingKey({ query: request.query ?? '', variables: request.variables, operationName: request.operationName, authorization: context?.authorization })
+        : null;
+    let leader = false;
+    const { response, unavailable, hint } = await this.shared.run(
+      key,
+      () => {
+        leader = true;
+        return this.run(prepared.document, request, context);
+      },
+      (execution) => execution,
+    );
     for (const operator of unavailable) context?.unavailableOperators?.add(operator);
+    restrictCachePolicy(options, isRead ? hint : { maxAge: 0 });
     return leader ? response : structuredClone(response);
   }
 
-  private async run(document: DocumentNode, request: GraphQLDataSourceProcessOptions<GatewayContext>['request'], context: GatewayContext | undefined) {
-    // Its own record of unreachable operators, so that sharers get exactly this execution's.
+  private async run(document: DocumentNode, request: GraphQLDataSourceProcessOptions<GatewayContext>['request'], context: GatewayContext | undefined): Promise<Execution> {
+    // Its own record of unreachable operators and cache hints, so that sharers get exactly this execution's.
     const unavailableOperators = new Set<string>();
+    const cachePolicy = new PartnershipCachePolicy(this.cacheMaxAgeSeconds);
+    if (context?.authorization) cachePolicy.restrict({ maxAge: this.cacheMaxAgeSeconds, scope: 'PRIVATE' });
     const result = await execute({
       schema: this.schema,
       document,
       variableValues: request.variables,
       operationName: request.operationName,
-      contextValue: { ...context, unavailableOperators },
+      contextValue: { ...context, unavailableOperators, cachePolicy },
     });
-    return { response: result as Response, unavailable: [...unavailableOperators] };
+    return { response: result as Response, unavailable: [...unavailableOperators], hint: cachePolicy.hint };
   }
 
   private prepare(query: string) {

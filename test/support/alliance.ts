@@ -29,19 +29,36 @@ export interface Alliance {
   close(): Promise<void>;
 }
 
-/**
- * `isolated: true` gives the alliance databases of its own, cloned from the seeded templates, for
- * tests that write: the shared databases keep the seed's counts for every other test.
- */
-export async function startAlliance(options: { isolated?: boolean } = {}): Promise<Alliance> {
+export interface AllianceOptions {
+  /**
+   * Databases of its own, cloned from the seeded templates, for tests that write: the shared
+   * databases keep the seed's counts for every other test.
+   */
+  isolated?: boolean;
+  /** The subgraphs' `CACHE_MAX_AGE` (0 by default, as under NODE_ENV=test). */
+  cacheMaxAgeSeconds?: number;
+  /** More gateway environment (`RESPONSE_CACHE_MIB`, `SUBGRAPH_APQ`…), read like the real one. */
+  gatewayEnv?: Record<string, string>;
+  /** Where the gateway reaches each operator subgraph (a recording proxy in front of it, say). */
+  subgraphUrlFor?: (operatorCode: string, url: string) => string;
+}
+
+export async function startAlliance(options: AllianceOptions = {}): Promise<Alliance> {
   const urls = options.isolated ? await cloneDatabases() : testDatabaseUrls();
   const subgraphs: Record<string, RunningOperatorSubgraph> = {};
   for (const operator of OPERATORS) {
-    subgraphs[operator.code] = await startOperatorSubgraph(loadOperatorModule(operator), urls[operator.code]);
+    subgraphs[operator.code] = await startOperatorSubgraph(loadOperatorModule(operator), urls[operator.code], {
+      cacheMaxAgeSeconds: options.cacheMaxAgeSeconds,
+    });
   }
   // Every service verifies tokens with the same secret (the subgraphs' default in the harness).
-  const env: Record<string, string> = { NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET };
-  for (const operator of OPERATORS) env[`${operator.code}_URL`] = subgraphs[operator.code].url;
+  const env: Record<string, string> = { NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, ...options.gatewayEnv };
+  // The partnership layer in the gateway hints like the subgraphs.
+  if (options.cacheMaxAgeSeconds !== undefined) env.CACHE_MAX_AGE ??= String(options.cacheMaxAgeSeconds);
+  for (const operator of OPERATORS) {
+    const url = subgraphs[operator.code].url;
+    env[`${operator.code}_URL`] = options.subgraphUrlFor ? options.subgraphUrlFor(operator.code, url) : url;
+  }
   const gateway = await createGatewayServer(readSupergraphSdl(), OPERATORS, readGatewayConfig(OPERATORS, env));
   const http: RunningHttpServer = await gateway.listen(0);
   const query = async <T>(text: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {

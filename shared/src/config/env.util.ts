@@ -93,3 +93,11 @@ export function redactUrl(raw: string): string {
     return raw.replace(/:\/\/([^:/@]+):[^@]*@/, '://$1:***@');
   }
 }
+
+/** An integer from 0 (off) up. */
+export function readNonNegativeInt(env: Env, name: string, fallback: number): number {
+  const raw = readOptionalString(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^(0|[1-9][0-9]{0,8})$/.test(raw)) throw new ConfigError(name, `must be a non-negative integer (0 turns it off); got ${JSON.stringify(raw)}.`);
+  return Number(raw);
+}

@@ -1,11 +1,14 @@
 import { readAuthConfig, type AuthConfig } from '../auth/auth-config';
 import type { OperatorDefinition } from '../operators/operator-definition';
-import { type Env, readBoolean, readEnum, readPort, readUrl } from './env.util';
+import { type Env, readBoolean, readEnum, readNonNegativeInt, readPort, readUrl } from './env.util';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The production default of `CACHE_MAX_AGE`: a directory changes a few times a day. */
+export const DEFAULT_CACHE_MAX_AGE_SECONDS = 30;
 
 /** Settings every service reads. */
 export interface CommonConfig {
@@ -13,6 +16,12 @@ export interface CommonConfig {
   logLevel: LogLevel;
   /** Introspection and the landing page; off in production unless asked for. */
   introspection: boolean;
+  /**
+   * How long anonymous query answers may be cached, in seconds (`Cache-Control: max-age`, read by
+   * the gateway's response cache and by HTTP caches); 0 sends `no-store`. 30 in production, 0
+   * elsewhere (in development and tests, data changed behind the gateway shows at once).
+   */
+  cacheMaxAgeSeconds: number;
 }
 
 export function readCommonConfig(env: Env): CommonConfig {
@@ -21,6 +30,7 @@ export function readCommonConfig(env: Env): CommonConfig {
     nodeEnv,
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     introspection: readBoolean(env, 'INTROSPECTION', nodeEnv !== 'production'),
+    cacheMaxAgeSeconds: readNonNegativeInt(env, 'CACHE_MAX_AGE', nodeEnv === 'production' ? DEFAULT_CACHE_MAX_AGE_SECONDS : 0),
   };
 }
 

@@ -13,6 +13,8 @@ export interface ServiceMetrics {
   readonly requestDuration: Histogram;
   /** The gateway's calls to each subgraph, by subgraph and outcome. */
   readonly subgraphFetchDuration: Histogram<'subgraph' | 'outcome'>;
+  /** The gateway's response cache: anonymous queries answered from it (hit) or computed (miss). */
+  readonly responseCacheLookups: Counter<'outcome'>;
   /** Exposes a connection pool's figures (total, idle, waiting) read at each scrape. */
   observePool(read: () => { total: number; idle: number; waiting: number } | null): void;
   /** Total SQL statements sent so far (read by tests and the benchmark). */
@@ -51,10 +53,17 @@ export function createServiceMetrics(service: string, options: { defaultMetrics?
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const responseCacheLookups = new Counter({
+    name: 'response_cache_lookups_total',
+    help: "Anonymous queries answered from the gateway's response cache (hit) or computed (miss).",
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     sqlStatements,
     subgraphFetchDuration,
+    responseCacheLookups,
     observePool(read) {
       new Gauge({
         name: 'db_pool_connections',

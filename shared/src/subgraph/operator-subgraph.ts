@@ -12,6 +12,7 @@ import { formatClientError } from '../errors/format-error';
 import { listenHttp, type RunningHttpServer } from '../http/http-server';
 import { requestLimitsProtection, SUBGRAPH_REQUEST_LIMITS, type RequestLimits } from '../http/request-limits';
 import { requestSafetyPlugin } from '../http/request-safety.plugin';
+import { cacheHintsPlugins } from '../http/cache-hints.plugin';
 import { createDirectoryLoaders } from '../loaders/directory-loaders';
 import { createHistoryLoaders } from './write-resolvers';
 import type { ServiceMetrics } from '../metrics/service-metrics';
@@ -42,7 +43,7 @@ export async function createOperatorSubgraph(
   module: OperatorModule,
   dataSource: DataSource,
   metrics: ServiceMetrics,
-  config: Pick<CommonConfig, 'nodeEnv' | 'introspection'> & { auth: AuthConfig; logger?: Logger; requestLimits?: RequestLimits },
+  config: Pick<CommonConfig, 'nodeEnv' | 'introspection'> & Partial<Pick<CommonConfig, 'cacheMaxAgeSeconds'>> & { auth: AuthConfig; logger?: Logger; requestLimits?: RequestLimits },
 ): Promise<OperatorSubgraph> {
   const { operator, specifics } = module;
   const schema = buildSubgraphSchema({
@@ -61,7 +62,7 @@ export async function createOperatorSubgraph(
     allowBatchedHttpRequests: false,
     validationRules: limits.validationRules,
     formatError: (formatted) => formatClientError(formatted, { maskInternal }),
-    plugins: [metrics.plugin<SubgraphContext>(), ...limits.plugins, requestSafetyPlugin<SubgraphContext>(), ...(config.logger ? [requestLoggingPlugin<SubgraphContext>(config.logger)] : []), ApolloServerPluginInlineTraceDisabled(), ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    plugins: [metrics.plugin<SubgraphContext>(), ...cacheHintsPlugins<SubgraphContext>(config.cacheMaxAgeSeconds ?? 0), ...limits.plugins, requestSafetyPlugin<SubgraphContext>(), ...(config.logger ? [requestLoggingPlugin<SubgraphContext>(config.logger)] : []), ApolloServerPluginInlineTraceDisabled(), ...(config.introspection ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
   metrics.observePool(() => {

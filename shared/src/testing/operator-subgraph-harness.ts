@@ -22,16 +22,24 @@ export interface RunningOperatorSubgraph {
   close(): Promise<void>;
 }
 
-/** `auth` defaults to the test secret that `test/support/alliance.ts` gives the gateway too. */
+/**
+ * `auth` defaults to the test secret that `test/support/alliance.ts` gives the gateway too;
+ * `cacheMaxAgeSeconds` (`CACHE_MAX_AGE`) to 0, as under NODE_ENV=test.
+ */
 export async function startOperatorSubgraph(
   module: OperatorModule,
   databaseUrl: string,
-  options: { auth?: AuthConfig } = {},
+  options: { auth?: AuthConfig; cacheMaxAgeSeconds?: number } = {},
 ): Promise<RunningOperatorSubgraph> {
   const metrics = createServiceMetrics(module.operator.slug);
   const dataSource = createOperatorDataSourceFor(module, databaseUrl, metrics);
   await dataSource.initialize();
-  const subgraph = await createOperatorSubgraph(module, dataSource, metrics, { nodeEnv: 'test', introspection: true, auth: options.auth ?? TEST_AUTH_CONFIG });
+  const subgraph = await createOperatorSubgraph(module, dataSource, metrics, {
+    nodeEnv: 'test',
+    introspection: true,
+    auth: options.auth ?? TEST_AUTH_CONFIG,
+    cacheMaxAgeSeconds: options.cacheMaxAgeSeconds ?? 0,
+  });
   let http: RunningHttpServer | null = await subgraph.listen(0);
   const port = http.port;
   const running: RunningOperatorSubgraph = {

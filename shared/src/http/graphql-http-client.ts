@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { Agent, request } from 'undici';
+
+/** One GraphQL operation sent over HTTP. */
+export interface GraphQLHttpRequest {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+  /** Extra request headers (lower-case names): `authorization`, `x-request-id`… */
+  headers?: Record<string, string>;
+}
+
+/** What came back: the HTTP status, the parsed JSON body, and the `Cache-Control` header. */
+export interface GraphQLHttpResponse {
+  status: number;
+  body: unknown;
+  cacheControl: string | undefined;
+}
+
+/**
+ * A call that produced no usable answer, with the reason told to clients (no address, no body,
+ * no stack): not reachable, too slow, or not JSON. A JSON answer is never a failure here, whatever
+ * its status: the caller decides what a 401 or a 500 with a GraphQL body means.
+ */
+export class GraphQLCallFailure extends Error {
+  constructor(
+    readonly reason: string,
+    readonly status?: number,
+  ) {
+    super(reason);
+    this.name = 'GraphQLCallFailure';
+  }
+}
+
+export interface GraphQLHttpClientOptions {
+  /** Bounds the whole call: connecting, the server's work and reading its answer. */
+  timeoutMs: number;
+  /**
+   * Automatic persisted queries: send the query's SHA-256 first, the text only when the server
+   * does not know it yet (`PERSISTED_QUERY_NOT_FOUND`), once per server and query.
+   */
+  apq: boolean;
+  /** Keep-alive connections per origin (undefined: no limit). */
+  connections?: number;
+}
+
+/** The error code of Apollo Server's answer to a hash it does not know. */
+const PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND';
+/** Hashes kept per client (the plan's subgraph operations are few; bounded all the same). */
+const MAX_HASHED_QUERIES = 5_000;
+
+/**
+ * The kernel's GraphQL-over-HTTP client, used by the gateway for every subgraph call: undici's
+ * `request` on a keep-alive connection pool (cheaper per call than `fetch`: no WHATWG streams, no
+ * Request/Headers objects), a deadline on the whole call, and automatic persisted queries.
+ */
+export class GraphQLHttpClient {
+  private readonly agent: Agent;
+  private readonly hashes = new Map<string, string>();
+  /** Servers known to hold a query (`url` + hash): their requests carry the hash only. */
+  private readonly persisted = new Set<string>();
+
+  constructor(private readonly options: GraphQLHttpClientOptions) {
+    this.agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: options.connections ?? null });
+  }
+
+  async post(url: string, operation: GraphQLHttpRequest): Promise<GraphQLHttpResponse> {
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    if (!this.options.apq) return this.send(url, operation, { query: operation.query }, signal);
+    const sha256Hash = this.hashOf(operation.query);
+    const persistedQuery = { version: 1, sha256Hash };
+    const key = `${url}\n${sha256Hash}`;
+    if (this.persisted.has(key)) {
+      const optimistic = await this.send(url, operation, { extensions: { persistedQuery } }, signal);
+      if (!isPersistedQueryNotFound(optimistic.body)) return optimistic;
+      // The server forgot it (restarted, or its cache evicted it): register it again below.
+      this.persisted.delete(key);
+    }
+    const registered = await this.send(url, operation, { query: operation.query, extensions: { persistedQuery } }, signal);
+    if (registered.status < 300 && !isPersistedQueryNotFound(registered.body)) this.persisted.add(key);
+    return registered;
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+
+  private async send(url: string, operation: GraphQLHttpRequest, payload: Record<string, unknown>, signal: AbortSignal): Promise<GraphQLHttpResponse> {
+    const body = JSON.stringify({
+      ...payload,
+      ...(operation.operationName ? { operationName: operation.operationName } : {}),
+      variables: operation.variables ?? undefined,
+    });
+    let response;
+    try {
+      response = await request(url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...operation.headers },
+        body,
+        signal,
+      });
+    } catch (error) {
+      throw this.failure(error, signal);
+    }
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      throw this.failure(error, signal);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new GraphQLCallFailure(`it answered HTTP ${response.statusCode} with something other than JSON`, response.statusCode);
+    }
+    const cacheControl = response.headers['cache-control'];
+    return { status: response.statusCode, body: parsed, cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl };
+  }
+
+  private failure(error: unknown, signal: AbortSignal): GraphQLCallFailure {
+    if (signal.aborted) return new GraphQLCallFailure(`no answer within ${this.options.timeoutMs} ms`);
+    void error;
+    return new GraphQLCallFailure('it could not be reached');
+  }
+
+  private hashOf(query: string): string {
+    let hash = this.hashes.get(query);
+    if (hash === undefined) {
+      hash = createHash('sha256').update(query).digest('hex');
+      if (this.hashes.size >= MAX_HASHED_QUERIES) this.hashes.delete(this.hashes.keys().next().value!);
+      this.hashes.set(query, hash);
+    }
+    return hash;
+  }
+}
+
+function isPersistedQueryNotFound(body: unknown): boolean {
+  const errors = (body as { errors?: unknown } | null)?.errors;
+  return Array.isArray(errors) && errors.some((error) => (error as { extensions?: { code?: unknown } })?.extensions?.code === PERSISTED_QUERY_NOT_FOUND);
+}
+
+/**
+ * The cache hint of a subgraph's `Cache-Control` header, as Apollo Server writes it
+ * (`max-age=30, public`); anything else, or no header, is "do not cache" (max age 0).
+ */
+export function cacheHintOf(header: string | undefined): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
+  if (!header) return { maxAge: 0 };
+  const directives = header.toLowerCase().split(',').map((part) => part.trim());
+  if (directives.includes('no-store') || directives.includes('no-cache')) return { maxAge: 0 };
+  const maxAge = directives.map((part) => /^max-age=(\d{1,9})$/.exec(part)?.[1]).find((value) => value !== undefined);
+  const scope = directives.includes('private') ? 'PRIVATE' : directives.includes('public') ? 'PUBLIC' : undefined;
+  return { maxAge: maxAge === undefined ? 0 : Number(maxAge), ...(scope ? { scope } : {}) };
+}
