@@ -23,6 +23,8 @@ function targetUrl(stack: Stack, target: TargetKey): string {
   switch (target) {
     case 'ours':
       return stack.ours.url;
+    case 'oursCached':
+      return stack.oursCached.url;
     case 'hiveDedupOn':
       return stack.hiveDedupOn.url;
     case 'hiveDedupOff':
@@ -47,6 +49,8 @@ async function gatewayRss(stack: Stack, target: TargetKey): Promise<number | nul
   switch (target) {
     case 'ours':
       return metricValue(await readMetrics(stack.ours.baseUrl), 'process_resident_memory_bytes');
+    case 'oursCached':
+      return metricValue(await readMetrics(stack.oursCached.baseUrl), 'process_resident_memory_bytes');
     case 'hiveDedupOn':
       return residentBytes(stack.hiveDedupOn.pid);
     case 'hiveDedupOff':
@@ -61,6 +65,8 @@ function gatewayPids(stack: Stack, target: TargetKey): number[] {
   switch (target) {
     case 'ours':
       return [stack.ours.pid];
+    case 'oursCached':
+      return [stack.oursCached.pid];
     case 'hiveDedupOn':
       return [stack.hiveDedupOn.pid, stack.partnership.pid];
     case 'hiveDedupOff':

@@ -34,7 +34,10 @@ export interface HttpService {
 
 export interface Stack {
   readonly subgraphs: Record<string, HttpService>;
+  /** Our gateway, response cache off (the comparison with Hive Gateway). */
   readonly ours: HttpService;
+  /** Our gateway with its response cache on (defaults: RESPONSE_CACHE_MIB=64, CACHE_MAX_AGE=30). */
+  readonly oursCached: HttpService;
   readonly partnership: HttpService;
   readonly hiveDedupOn: RunningHiveGateway;
   readonly hiveDedupOff: RunningHiveGateway;
@@ -82,7 +85,7 @@ export async function startStack(cleanup: Cleanup, log: (message: string) => voi
   chmodSync(dataDir, 0o755); // PostgreSQL runs as the `postgres` user when we are root
   cleanup.add('the temporary directory', () => rmSync(dataDir, { recursive: true, force: true }));
 
-  const [pgPort, ourPort, partnershipPort, ...subgraphPorts] = await freePorts(3 + OPERATORS.length);
+  const [pgPort, ourPort, ourCachedPort, partnershipPort, ...subgraphPorts] = await freePorts(4 + OPERATORS.length);
   log(`starting PostgreSQL on 127.0.0.1:${pgPort} in ${dataDir}`);
   const cluster = await withoutNewSignalListeners(() => startEmbeddedCluster({ dataDir, port: pgPort }));
   cleanup.add('PostgreSQL', () => cluster.stop());
@@ -123,7 +126,18 @@ export async function startStack(cleanup: Cleanup, log: (message: string) => voi
   // The gateways start whether or not the subgraphs are up yet: everything starts at once. Our
   // gateway's rate limit is on by default in production (600 requests a minute per client
   // address, and the load comes from one address): off for the benchmark.
-  const ours = spawnService('our gateway', 'gateway/src/index.ts', { ...subgraphUrlEnv, PORT: String(ourPort), RATE_LIMIT_PER_MINUTE: '0' }, ourPort);
+  const ours = spawnService(
+    'our gateway',
+    'gateway/src/index.ts',
+    { ...subgraphUrlEnv, PORT: String(ourPort), RATE_LIMIT_PER_MINUTE: '0', RESPONSE_CACHE_MIB: '0' },
+    ourPort,
+  );
+  const oursCached = spawnService(
+    'our gateway (response cache on)',
+    'gateway/src/index.ts',
+    { ...subgraphUrlEnv, PORT: String(ourCachedPort), RATE_LIMIT_PER_MINUTE: '0', RESPONSE_CACHE_MIB: '64' },
+    ourCachedPort,
+  );
   const partnership = spawnService(
     'partnership subgraph',
     'gateway/partnership/index.ts',
@@ -154,7 +168,7 @@ export async function startStack(cleanup: Cleanup, log: (message: string) => voi
   });
   log(`ready: subgraphs ${OPERATORS.map((operator) => `${operator.slug} ${subgraphs[operator.code].url}`).join(', ')}`);
   log(`ready: ours ${ours.url}, Hive ${hiveDedupOn.url} (dedup on), ${hiveDedupOff.url} (dedup off), partnership ${partnership.url}`);
-  return { subgraphs, ours, partnership, hiveDedupOn, hiveDedupOff, seededMembers, startSeconds: (Date.now() - started) / 1000 };
+  return { subgraphs, ours, oursCached, partnership, hiveDedupOn, hiveDedupOff, seededMembers, startSeconds: (Date.now() - started) / 1000 };
 }
 
 /** Creates, migrates and seeds every operator's database, as test/global-setup.ts does. */

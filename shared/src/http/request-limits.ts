@@ -147,19 +147,58 @@ function tokenLimitPlugin<TContext extends BaseContext>(maxTokens: number): Apol
  * the argument (a clearer answer than a cost).
  */
 function costLimitPlugin<TContext extends BaseContext>(maxCost: number): ApolloServerPlugin<TContext> {
+  // Apollo Server keeps parsed documents: the same operation node comes back for the same query
+  // text, and its cost depends only on its page sizes. Verdicts are kept per operation node and
+  // page sizes, so a repeated operation is not walked again.
+  const verdicts = new WeakMap<OperationDefinitionNode, { sizeVariables: string[]; byPageSizes: Map<string, string | null> }>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const weighed = withPageSizes(document, operation, request.variables ?? {});
-          let rejection: GraphQLError | undefined;
-          validate(schema, weighed, [costLimitRule({ maxCost, propagateOnRejection: false, onReject: [(_context, error) => (rejection ??= error)] })]);
-          if (rejection) throw refusal(withoutSyntaxPrefix(rejection.message));
+          const variables = request.variables ?? {};
+          let entry = verdicts.get(operation);
+          if (!entry) {
+            entry = { sizeVariables: pageSizeVariables(operation, document), byPageSizes: new Map() };
+            verdicts.set(operation, entry);
+          }
+          const key = entry.sizeVariables.map((name) => pageSizeKey(variables[name])).join(',');
+          let verdict = entry.byPageSizes.get(key);
+          if (verdict === undefined) {
+            const weighed = withPageSizes(document, operation, variables);
+            let rejection: GraphQLError | undefined;
+            validate(schema, weighed, [costLimitRule({ maxCost, propagateOnRejection: false, onReject: [(_context, error) => (rejection ??= error)] })]);
+            verdict = rejection ? withoutSyntaxPrefix(rejection.message) : null;
+            if (entry.byPageSizes.size < MAX_VERDICTS_PER_OPERATION) entry.byPageSizes.set(key, verdict);
+          }
+          if (verdict) throw refusal(verdict);
         },
       };
     },
   };
+}
+
+/** Distinct page-size combinations remembered per operation. */
+const MAX_VERDICTS_PER_OPERATION = 256;
+
+/** How a variable weighs as a page size (as `withPageSizes` reads it): its capped value, its default (not given), or unknown. */
+function pageSizeKey(value: unknown): string {
+  if (Number.isInteger(value)) return String(Math.min(Math.max(value as number, 1), MAX_PAGE_SIZE));
+  return value === undefined ? 'default' : 'other';
+}
+
+/** The variables an operation (and its fragments) passes as `first`/`last`. */
+function pageSizeVariables(operation: OperationDefinitionNode, document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const fragments = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
+  for (const node of [operation, ...fragments]) {
+    visit(node, {
+      Argument(argument) {
+        if ((argument.name.value === 'first' || argument.name.value === 'last') && argument.value.kind === Kind.VARIABLE) names.add(argument.value.name.value);
+      },
+    });
+  }
+  return [...names].sort();
 }
 
 /**

@@ -75,7 +75,19 @@ function pathOfNul(root: Record<string, unknown>): string | null {
   return null;
 }
 
+/** Apollo Server keeps parsed documents: each is walked once. */
+const nulVerdicts = new WeakMap<DocumentNode, boolean>();
+
 function documentHasNul(document: DocumentNode): boolean {
+  let verdict = nulVerdicts.get(document);
+  if (verdict === undefined) {
+    verdict = walkForNul(document);
+    nulVerdicts.set(document, verdict);
+  }
+  return verdict;
+}
+
+function walkForNul(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     StringValue(node) {
