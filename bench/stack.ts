@@ -8,6 +8,7 @@ import { OPERATORS } from '../shared/src/operators/operator-registry';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../shared/src/postgres/embedded-cluster';
 import { createOperatorDataSourceFor } from '../shared/src/subgraph/operator-database';
 import { readSupergraphSdl } from '../gateway/src/supergraph-file';
+import { serviceNodeOptions } from '../shared/src/runtime/node-options';
 import { loadOperatorModule } from '../subgraphs/operator-modules';
 import { startHiveGateway, type RunningHiveGateway } from '../test/support/hive-gateway';
 import { freePorts, spawnCollected, type Spawned } from '../test/support/processes';
@@ -81,6 +82,9 @@ export class Cleanup {
 export async function startStack(cleanup: Cleanup, log: (message: string) => void): Promise<Stack> {
   const started = Date.now();
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  // Every service runs with the runtime flags production uses, Hive Gateway's process included (it
+  // inherits this environment): the comparison is between gateways, not between V8 settings.
+  process.env.NODE_OPTIONS = serviceNodeOptions(process.env.NODE_OPTIONS);
   const dataDir = mkdtempSync(join(tmpdir(), 'alliance-graph-bench-'));
   chmodSync(dataDir, 0o755); // PostgreSQL runs as the `postgres` user when we are root
   cleanup.add('the temporary directory', () => rmSync(dataDir, { recursive: true, force: true }));

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { serviceNodeOptions } from '../shared/src/runtime/node-options';
 import { resolve } from 'node:path';
 import { ConfigError, type Env, readPort, readString, redactUrl } from '../shared/src/config/env.util';
 import { operatorEnvName } from '../shared/src/config/runtime-config';
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
   const start = (service: Service) => {
     const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
       cwd: ROOT,
-      env: { ...childEnv, ...service.env },
+      env: { ...childEnv, NODE_OPTIONS: serviceNodeOptions(childEnv.NODE_OPTIONS), ...service.env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     service.child = child;
