@@ -42,8 +42,18 @@ const HEADER = [
   '# file beside this file (<CODE>_DB_PASSWORD, e.g. MEGALIS_DB_PASSWORD). The "change-me" fallback is',
   '# for a local trial only. Use URL-safe characters: the password is also part of <CODE>_DATABASE_URL.',
   '#',
+  '# OpenTelemetry traces are off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (e.g. http://collector:4318,',
+  '# in the environment or the .env file): then every service exports its spans there.',
+  '#',
   `#   docker compose up --build    then open http://localhost:${GATEWAY_PORT}/graphql`,
 ];
+
+/**
+ * OpenTelemetry traces, passed through from the environment or an .env file: unset or empty (the
+ * default), tracing is off; `OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318` turns it on in
+ * every service.
+ */
+const TRACING = { OTEL_EXPORTER_OTLP_ENDPOINT: '${OTEL_EXPORTER_OTLP_ENDPOINT:-}' };
 
 const databaseServiceName = (operator: OperatorDefinition) => `${operator.slug}-db`;
 const volumeName = (operator: OperatorDefinition) => `${operator.slug}-db-data`;
@@ -84,6 +94,7 @@ function subgraphService(operator: OperatorDefinition): string[] {
       [operatorEnvName(operator, 'DATABASE_URL')]: databaseUrl,
       RUN_MIGRATIONS: 'true',
       SEED_ON_START: 'true',
+      ...TRACING,
     }),
     '    expose:',
     `      - ${quote(String(operator.defaultPort))}`,
@@ -111,6 +122,7 @@ function gatewayService(operators: readonly OperatorDefinition[]): string[] {
       ...Object.fromEntries(
         operators.map((operator) => [operatorEnvName(operator, 'URL'), `http://${operator.slug}:${operator.defaultPort}/graphql`]),
       ),
+      ...TRACING,
     }),
     '    ports:',
     `      - ${quote(`\${GATEWAY_PORT:-${GATEWAY_PORT}}:${GATEWAY_PORT}`)}`,

@@ -146,13 +146,20 @@ runCli(async () => {
   writeFileSync(join(folder, 'src', `${slug}.module.ts`), moduleSource(definition, exportName));
   writeFileSync(
     join(folder, 'src', 'index.ts'),
-    `import { runOperatorSubgraph } from '../../../shared/src/subgraph/run-operator-subgraph';
+    `// First, and as a bare import (never elided): tracing patches http, pg and graphql as they are
+// required. Off unless an OTLP endpoint is configured.
+import '../../../shared/src/tracing/register';
+import { flushTracingBeforeExit } from '../../../shared/src/tracing/register';
+import { runOperatorSubgraph } from '../../../shared/src/subgraph/run-operator-subgraph';
 import { ${exportName} } from './${slug}.module';
 
-runOperatorSubgraph(${exportName}).catch((error: unknown) => {
-  process.stderr.write(\`\${error instanceof Error ? error.stack : String(error)}\\n\`);
-  process.exit(1);
-});
+// The shutdown steps are runOperatorSubgraph's: the queued spans are exported before the exit.
+runOperatorSubgraph(${exportName})
+  .then(flushTracingBeforeExit)
+  .catch((error: unknown) => {
+    process.stderr.write(\`\${error instanceof Error ? error.stack : String(error)}\\n\`);
+    process.exit(1);
+  });
 `,
   );
   writeFileSync(

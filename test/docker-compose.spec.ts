@@ -64,7 +64,7 @@ const compose = parseComposeYaml(committed);
 const services = compose.services as unknown as Record<string, Service>;
 
 /** Environment variables of a service that the project's own code reads (not per operator). */
-const COMMON_ENV = ['NODE_ENV', 'LOG_LEVEL', 'HOST', 'JWT_SECRET'];
+const COMMON_ENV = ['NODE_ENV', 'LOG_LEVEL', 'HOST', 'JWT_SECRET', 'OTEL_EXPORTER_OTLP_ENDPOINT'];
 const SUBGRAPH_ENV = [...COMMON_ENV, 'RUN_MIGRATIONS', 'SEED_ON_START'];
 const GATEWAY_ENV = [...COMMON_ENV, 'PORT', 'APOLLO_TELEMETRY_DISABLED'];
 

@@ -1,3 +1,7 @@
+// First, and as a bare import (never elided): tracing patches http, pg and graphql as they are
+// required. Off unless an OTLP endpoint is configured.
+import '../../shared/src/tracing/register';
+import { shutdownTracing } from '../../shared/src/tracing/register';
 import { readCommonConfig } from '../../shared/src/config/runtime-config';
 import { readPort } from '../../shared/src/config/env.util';
 import { handleTerminationSignals, readShutdownGraceMs } from '../../shared/src/http/graceful-shutdown';
@@ -28,6 +32,7 @@ async function main(): Promise<void> {
   handleTerminationSignals(logger, graceMs, [
     { name: 'http', run: () => http.close({ graceMs }) },
     { name: 'apollo', run: () => server.apollo.stop() },
+    { name: 'tracing', run: shutdownTracing },
   ]);
 }
 

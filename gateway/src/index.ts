@@ -1,3 +1,7 @@
+// First, and as a bare import (never elided): tracing patches http, pg and graphql as they are
+// required. Off unless an OTLP endpoint is configured.
+import '../../shared/src/tracing/register';
+import { shutdownTracing } from '../../shared/src/tracing/register';
 import cluster from 'node:cluster';
 import { ConfigError } from '../../shared/src/config/env.util';
 import { handleTerminationSignals, readShutdownGraceMs } from '../../shared/src/http/graceful-shutdown';
@@ -33,6 +37,7 @@ async function main(): Promise<void> {
   handleTerminationSignals(logger, graceMs, [
     { name: 'http', run: () => http.close({ graceMs }) },
     { name: 'apollo', run: () => server.apollo.stop() },
+    { name: 'tracing', run: shutdownTracing },
   ]);
   logger.info({ url: http.url, subgraphs: config.subgraphUrls }, 'gateway ready');
 }
