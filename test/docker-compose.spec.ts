@@ -4,6 +4,7 @@ import { renderDockerCompose } from '../scripts/compose-file';
 import { operatorEnvName } from '../shared/src/config/runtime-config';
 import type { OperatorDefinition } from '../shared/src/operators/operator-definition';
 import { OPERATORS } from '../shared/src/operators/operator-registry';
+import { SERVICE_NODE_OPTIONS } from '../shared/src/runtime/node-options';
 
 const ROOT = resolve(__dirname, '..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -226,6 +227,10 @@ describe('Dockerfile', () => {
     const [, entry] = JSON.parse(cmd.replace(/^CMD\s+/i, '')) as string[];
     expect(entry).toBe('dist/gateway/src/index.js');
     expect(existsSync(join(ROOT, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
+  });
+
+  it("runs every service with the kernel's Node.js runtime flags (as npm start and the benchmark do)", () => {
+    expect(instructions.some((line) => /^ENV\s/i.test(line) && line.includes(`NODE_OPTIONS=${SERVICE_NODE_OPTIONS} `))).toBe(true);
   });
 
   it('keeps dependencies, build output, local data and secrets out of the build context', () => {

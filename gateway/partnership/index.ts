@@ -18,13 +18,15 @@ import { createPartnershipServer } from './partnership-server';
 async function main(): Promise<void> {
   const config = readCommonConfig(process.env);
   const port = readPort(process.env, 'PARTNERSHIP_PORT', 4010);
-  const { subgraphUrls, subgraphTimeoutMs } = readGatewayConfig(OPERATORS, process.env);
+  const { subgraphUrls, subgraphTimeoutMs, subgraphApq } = readGatewayConfig(OPERATORS, process.env);
   const logger = createLogger('partnership', config.logLevel);
   const server = await createPartnershipServer(OPERATORS, {
     subgraphUrls,
     timeoutMs: subgraphTimeoutMs,
     introspection: config.introspection,
     maskInternal: config.nodeEnv === 'production',
+    cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
+    apq: subgraphApq,
   });
   const http = await server.listen(port, process.env.HOST ?? '127.0.0.1');
   logger.info({ url: http.url }, 'partnership subgraph ready');
