@@ -217,13 +217,16 @@ describe('Tracing: one trace from the gateway to the SQL statements, exported ov
   let receiver: Receiver;
   const subgraphUrls: Record<string, string> = {};
   let gatewayUrl: string;
+  const processes: Spawned[] = [];
   const otel = () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' });
 
   beforeAll(async () => {
     receiver = await startReceiver();
     const started = await Promise.all(OPERATORS.map((operator) => startSubgraph(operator, otel())));
     OPERATORS.forEach((operator, index) => (subgraphUrls[operator.code] = started[index].url));
-    gatewayUrl = (await startGateway(subgraphUrls, otel())).url;
+    const gateway = await startGateway(subgraphUrls, otel());
+    gatewayUrl = gateway.url;
+    processes.push(gateway.process, ...started.map((service) => service.process));
   }, 180_000);
 
   afterAll(async () => {
@@ -306,6 +309,17 @@ describe('Tracing: one trace from the gateway to the SQL statements, exported ov
     const leaks = spans.filter((span) => JSON.stringify(span.attributes).toLowerCase().includes(NAME_FILTER.toLowerCase()));
     expect(leaks.map((span) => `${span.service} ${span.name}`)).toEqual([]);
   }, 120_000);
+
+  it("writes the request's trace id in every service's request log line", async () => {
+    const traceId = hex(16);
+    const answer = await post(gatewayUrl, '{ operators { members(first: 1) { nodes { name } } } }', {}, { traceparent: `00-${traceId}-${hex(8)}-01` });
+    expect(answer.errors).toBeUndefined();
+    // The gateway's line, then each operator subgraph's, all with the caller's trace id.
+    for (const service of processes) {
+      const [line] = await service.waitForLine(new RegExp(`^.*"traceId":"${traceId}".*"graphql request".*$`, 'm'), 10_000);
+      expect(JSON.parse(line)).toMatchObject({ traceId, msg: 'graphql request' });
+    }
+  });
 
   it('exports the spans still queued when a service is stopped (SIGINT), before it exits 0', async () => {
     // A schedule delay far beyond the test: the spans can only leave on shutdown.

@@ -10,6 +10,7 @@ import type { OperatorModule } from './operator-specifics';
 import { prepareOperatorDatabase } from '../database/prepare-operator-database';
 import { readDatabaseTimeouts } from '../database/operator-data-source';
 import { handleTerminationSignals, readShutdownGraceMs } from '../http/graceful-shutdown';
+import { shutdownTracing } from '../tracing/register';
 
 /**
  * The listener of an operator subgraph process: reads and validates its configuration, connects
@@ -50,6 +51,7 @@ export async function runOperatorSubgraph(module: OperatorModule, env = process.
     { name: 'http', run: () => http.close({ graceMs }) },
     { name: 'apollo', run: () => subgraph.apollo.stop() },
     { name: 'database', run: () => dataSource.destroy() },
+    { name: 'tracing', run: shutdownTracing },
   ]);
   logger.info({ url: http.url, database: redactUrl(config.databaseUrl) }, `${module.operator.name} subgraph ready`);
 }

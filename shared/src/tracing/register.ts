@@ -45,24 +45,3 @@ export function tracingEnabled(): boolean {
 export async function shutdownTracing(): Promise<void> {
   await active?.shutdown();
 }
-
-let exitDeferred = false;
-
-/**
- * For a process whose shutdown steps are not its own to extend (an operator subgraph: the steps are
- * in `runOperatorSubgraph`): makes `process.exit` export the queued spans first (bounded, as
- * `shutdownTracing`), then exit with the same code. Call it once the service has started; a second
- * `process.exit` during the export exits at once. Does nothing when tracing is off.
- */
-export function flushTracingBeforeExit(): void {
-  if (!active || exitDeferred) return;
-  exitDeferred = true;
-  const exit = process.exit.bind(process);
-  let exiting = false;
-  process.exit = ((code?: number | string | null) => {
-    if (exiting) return exit(code);
-    exiting = true;
-    void shutdownTracing().finally(() => exit(code));
-    return undefined as never;
-  }) as typeof process.exit;
-}

@@ -1,14 +1,10 @@
 // First, and as a bare import (never elided): tracing patches http, pg and graphql as they are
 // required. Off unless an OTLP endpoint is configured.
 import '../../../shared/src/tracing/register';
-import { flushTracingBeforeExit } from '../../../shared/src/tracing/register';
 import { runOperatorSubgraph } from '../../../shared/src/subgraph/run-operator-subgraph';
 import { megalisModule } from './megalis.module';
 
-// The shutdown steps are runOperatorSubgraph's: the queued spans are exported before the exit.
-runOperatorSubgraph(megalisModule)
-  .then(flushTracingBeforeExit)
-  .catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
+runOperatorSubgraph(megalisModule).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
