@@ -44,6 +44,8 @@ export interface SubgraphConfig extends CommonConfig {
   databaseUrl: string;
   /** How bearer tokens are verified: the same variables as the gateway's. */
   auth: AuthConfig;
+  /** Named prepared statements (`DB_PREPARED_STATEMENTS`; off behind a transaction-mode pooler). */
+  preparedStatements: boolean;
 }
 
 export function readSubgraphConfig(operator: OperatorDefinition, env: Env): SubgraphConfig {
@@ -52,5 +54,6 @@ export function readSubgraphConfig(operator: OperatorDefinition, env: Env): Subg
     port: readPort(env, operatorEnvName(operator, 'PORT'), operator.defaultPort),
     databaseUrl: readUrl(env, operatorEnvName(operator, 'DATABASE_URL'), ['postgres:', 'postgresql:']),
     auth: readAuthConfig(env),
+    preparedStatements: readBoolean(env, 'DB_PREPARED_STATEMENTS', true),
   };
 }

@@ -3,6 +3,7 @@ import { DataSource, type MixedList } from 'typeorm';
 import { ConfigError, type Env, readOptionalString } from '../config/env.util';
 import { KERNEL_ENTITIES } from './entities';
 import { KERNEL_MIGRATIONS } from './migrations';
+import { newPreparedStatementsState, preparingClientClass, registerPreparedStatements } from './prepared-statements';
 import { SqlStatementLogger } from './sql-statement-logger';
 
 // DATE columns stay 'YYYY-MM-DD' strings: a JS Date would shift them with the process time zone.
@@ -69,7 +70,8 @@ export interface OperatorDataSourceOptions {
  */
 export function createOperatorDataSource(options: OperatorDataSourceOptions): DataSource {
   const timeouts = readDatabaseTimeouts(process.env);
-  return new DataSource({
+  const prepared = newPreparedStatementsState();
+  const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
     entities: [...KERNEL_ENTITIES, ...((options.entities as unknown[]) ?? [])] as MixedList<Function>,
@@ -85,6 +87,11 @@ export function createOperatorDataSource(options: OperatorDataSourceOptions): Da
       connectionTimeoutMillis: options.connectTimeoutMs ?? timeouts.connectTimeoutMs,
       // A database host that vanished without closing its sockets is noticed by the kernel.
       keepAlive: true,
+      // Parameterised statements become named prepared statements once `enablePreparedStatements`
+      // is called (the subgraph server does, after migrations): see prepared-statements.ts.
+      Client: preparingClientClass(prepared),
     },
   });
+  registerPreparedStatements(dataSource, prepared);
+  return dataSource;
 }

@@ -14,6 +14,7 @@ import { requestLimitsProtection, SUBGRAPH_REQUEST_LIMITS, type RequestLimits } 
 import { requestSafetyPlugin } from '../http/request-safety.plugin';
 import { cacheHintsPlugins } from '../http/cache-hints.plugin';
 import { createDirectoryLoaders } from '../loaders/directory-loaders';
+import { enablePreparedStatements } from '../database/prepared-statements';
 import { createHistoryLoaders } from './write-resolvers';
 import type { ServiceMetrics } from '../metrics/service-metrics';
 import type { Logger } from '../logging/logger';
@@ -43,9 +44,11 @@ export async function createOperatorSubgraph(
   module: OperatorModule,
   dataSource: DataSource,
   metrics: ServiceMetrics,
-  config: Pick<CommonConfig, 'nodeEnv' | 'introspection'> & Partial<Pick<CommonConfig, 'cacheMaxAgeSeconds'>> & { auth: AuthConfig; logger?: Logger; requestLimits?: RequestLimits },
+  config: Pick<CommonConfig, 'nodeEnv' | 'introspection'> & Partial<Pick<CommonConfig, 'cacheMaxAgeSeconds'>> & { auth: AuthConfig; logger?: Logger; requestLimits?: RequestLimits; preparedStatements?: boolean },
 ): Promise<OperatorSubgraph> {
   const { operator, specifics } = module;
+  // The schema is in place (migrations run before the server is made): plans may be kept.
+  if (config.preparedStatements !== false) enablePreparedStatements(dataSource);
   const schema = buildSubgraphSchema({
     typeDefs: parse(renderOperatorSchema(operator, specifics.sdl)),
     resolvers: mergeResolvers(createOperatorResolvers(operator), specifics.resolvers ?? {}),

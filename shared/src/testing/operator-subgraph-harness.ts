@@ -29,7 +29,7 @@ export interface RunningOperatorSubgraph {
 export async function startOperatorSubgraph(
   module: OperatorModule,
   databaseUrl: string,
-  options: { auth?: AuthConfig; cacheMaxAgeSeconds?: number } = {},
+  options: { auth?: AuthConfig; cacheMaxAgeSeconds?: number; preparedStatements?: boolean } = {},
 ): Promise<RunningOperatorSubgraph> {
   const metrics = createServiceMetrics(module.operator.slug);
   const dataSource = createOperatorDataSourceFor(module, databaseUrl, metrics);
@@ -39,6 +39,7 @@ export async function startOperatorSubgraph(
     introspection: true,
     auth: options.auth ?? TEST_AUTH_CONFIG,
     cacheMaxAgeSeconds: options.cacheMaxAgeSeconds ?? 0,
+    preparedStatements: options.preparedStatements,
   });
   let http: RunningHttpServer | null = await subgraph.listen(0);
   const port = http.port;
