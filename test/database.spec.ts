@@ -33,11 +33,12 @@ describe('Database: migrations and seed', () => {
         'CreateDirectorySchema1764450000000',
         'CreateMegalisMembership1764450100000',
         'AddWritesAuditAndPrivateFields1764450200000',
+        'AddMemberCountsAndSearchBuckets1764450300000',
       ]);
       for (let i = 0; i < applied.length; i += 1) await dataSource.undoLastMigration();
       const tables = await dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
       expect(tables).toEqual([{ tablename: 'migrations' }]);
-      expect(await dataSource.runMigrations()).toHaveLength(3);
+      expect(await dataSource.runMigrations()).toHaveLength(4);
     } finally {
       await dataSource.destroy();
     }

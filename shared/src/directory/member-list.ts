@@ -3,6 +3,7 @@ import { MemberEntity, type MemberRow } from '../database/entities';
 import type { MemberCursor } from '../pagination/member-cursor';
 import { MEMBER_ORDERS, type MemberOrder, type SortKey } from '../pagination/member-order';
 import type { MemberFilter } from './member-filter';
+import { coverPopulationRange } from './population-bands';
 
 export function memberSortKey(row: MemberRow, order: MemberOrder): SortKey {
   return MEMBER_ORDERS[order.field].keyOf(row);
@@ -17,66 +18,163 @@ export interface MemberPageQuery {
 
 /**
  * One keyset page of the directory: `first + 1` rows after the cursor, in the order's index
- * (no OFFSET), so that a page costs the same wherever it is in the list.
+ * (no OFFSET), so that a page costs the same wherever it is in the list. A short name filter alone,
+ * by name, takes `nameFilteredIds` to choose the page's ids; the rows are then read by id.
  */
 export async function findMemberPage(
   dataSource: DataSource,
   query: MemberPageQuery,
 ): Promise<{ rows: MemberRow[]; hasNextPage: boolean }> {
   if (query.first === 0) return { rows: [], hasNextPage: false };
-  const sortExpression = MEMBER_ORDERS[query.order.field].sql;
   const direction = query.order.direction;
-  const builder = filtered(dataSource, query.filter);
+  let rows: MemberRow[];
+  if (query.order.field === 'NAME' && onlyNameFilter(query.filter) && query.filter.nameContains!.length <= SHORT_NAME_FILTER) {
+    const ids = nameFilteredIds(query);
+    rows = await dataSource
+      .getRepository(MemberEntity)
+      .createQueryBuilder('member')
+      .where(`member.id IN (${ids.sql})`, ids.parameters)
+      .orderBy('member.sort_name', direction)
+      .addOrderBy('member.id', direction)
+      .getMany();
+  } else {
+    rows = await keysetPage(filtered(dataSource, query.filter, 'member'), 'member', query).getMany();
+  }
+  return { rows: rows.slice(0, query.first), hasNextPage: rows.length > query.first };
+}
+
+/**
+ * The longest `nameContains` (folded) that is walked for first: up to 3 characters, a substring is
+ * usually frequent in a large directory ("ker" is in one name in 420 of the benchmark's million),
+ * and finding its matches through the trigram index means reading thousands of rows to keep 21.
+ * Longer ones are usually rare: their page is every match (trigram index), sorted, as for any
+ * other filter. Either way the rows are the same; only the work differs.
+ */
+const SHORT_NAME_FILTER = 3;
+
+/** How far a name-filtered page walks the name index before it takes the trigram index instead. */
+const NAME_WALK_LIMIT = 20_000;
+
+/**
+ * The ids of a page filtered by a short name substring only, in name order. A prepared statement
+ * keeps one plan for every substring, so the choice between walking the name index and reading
+ * every match is written in the statement, with a bound: first the next `NAME_WALK_LIMIT` entries
+ * of `member_name_order_idx` after the cursor, read without the table (index-only); when
+ * `first + 1` of them match, they are the page ("ker": 21 matches in 12,334 entries of a million).
+ * Otherwise every match after the cursor (the trigram index from 3 characters on), sorted.
+ */
+function nameFilteredIds(query: MemberPageQuery): { sql: string; parameters: Record<string, unknown> } {
+  const direction = query.order.direction;
+  const cursor = query.after ? `AND (c.sort_name, c.id) ${direction === 'ASC' ? '>' : '<'} (:afterKey, :afterId)` : '';
+  const order = (alias: string) => `ORDER BY ${alias}.sort_name ${direction}, ${alias}.id ${direction}`;
+  const sql = `
+    WITH walk AS MATERIALIZED (
+           SELECT w.id FROM (SELECT c.id, c.sort_name FROM member c WHERE true ${cursor} ${order('c')} LIMIT ${NAME_WALK_LIMIT}) w
+            WHERE w.sort_name LIKE :namePattern ${order('w')} LIMIT :take),
+         matches AS MATERIALIZED (SELECT c.id, c.sort_name FROM member c WHERE c.sort_name LIKE :namePattern ${cursor})
+    SELECT walk.id FROM walk WHERE (SELECT count(*) FROM walk) >= :take
+    UNION ALL
+    SELECT found.id FROM (SELECT m.id FROM matches m ${order('m')} LIMIT :take) found WHERE (SELECT count(*) FROM walk) < :take`;
+  return {
+    sql,
+    parameters: {
+      // sort_name holds only [a-z0-9 ]: the normalised needle cannot carry LIKE wildcards.
+      namePattern: `%${query.filter.nameContains}%`,
+      take: query.first + 1,
+      ...(query.after ? { afterKey: query.after.key, afterId: query.after.id } : {}),
+    },
+  };
+}
+
+function keysetPage(builder: SelectQueryBuilder<MemberRow>, alias: string, query: MemberPageQuery): SelectQueryBuilder<MemberRow> {
+  const sortExpression = MEMBER_ORDERS[query.order.field].sql.replace(/\bmember\./g, `${alias}.`);
+  const direction = query.order.direction;
   if (query.after) {
     const comparison = direction === 'ASC' ? '>' : '<';
-    builder.andWhere(`(${sortExpression}, member.id) ${comparison} (:afterKey, :afterId)`, {
+    builder.andWhere(`(${sortExpression}, ${alias}.id) ${comparison} (:afterKey, :afterId)`, {
       afterKey: query.after.key,
       afterId: query.after.id,
     });
   }
-  const rows = await builder
+  return builder
     .orderBy(sortExpression, direction)
-    .addOrderBy('member.id', direction)
-    .limit(query.first + 1)
-    .getMany();
-  return { rows: rows.slice(0, query.first), hasNextPage: rows.length > query.first };
+    .addOrderBy(`${alias}.id`, direction)
+    .limit(query.first + 1);
 }
 
-/** How many members match the filter (one statement). */
-export function countMembers(dataSource: DataSource, filter: MemberFilter): Promise<number> {
-  return filtered(dataSource, filter).getCount();
+function onlyNameFilter(filter: MemberFilter): boolean {
+  return filter.nameContains !== undefined && Object.entries(filter).every(([field, value]) => field === 'nameContains' || value === undefined);
 }
 
-function filtered(dataSource: DataSource, filter: MemberFilter): SelectQueryBuilder<MemberRow> {
-  const builder = dataSource.getRepository(MemberEntity).createQueryBuilder('member');
-  if (filter.kinds) builder.andWhere('member.kind = ANY(:kinds)', { kinds: filter.kinds });
-  if (filter.departements) builder.andWhere('member.departement = ANY(:departements)', { departements: filter.departements });
+/**
+ * How many members match the filter (one statement). A filter on kinds, départements, statuses,
+ * `synthetic` and population bounds only is answered from `member_group_count`, plus, for a bound
+ * inside a population band, the members of the narrower part of that band (an index-only scan of
+ * `member_population_count_idx`); any other filter counts the matching members.
+ */
+export async function countMembers(dataSource: DataSource, filter: MemberFilter): Promise<number> {
+  if (!countableFromGroups(filter)) return filtered(dataSource, filter, 'member').getCount();
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const dimensions: string[] = [];
+  if (filter.kinds) dimensions.push(`kind = ANY(${param(filter.kinds)}::text[])`);
+  if (filter.departements) dimensions.push(`departement = ANY(${param(filter.departements)}::text[])`);
+  if (filter.statuses) dimensions.push(`status = ANY(${param(filter.statuses)}::text[])`);
+  if (filter.synthetic !== undefined) dimensions.push(`synthetic = ${param(filter.synthetic)}::boolean`);
+  const groups = [...dimensions];
+  let parts = '';
+  if (filter.minPopulation !== undefined || filter.maxPopulation !== undefined) {
+    const cover = coverPopulationRange(filter.minPopulation, filter.maxPopulation);
+    groups.push(`population_band = ANY(${param(cover.bands)}::int[])`);
+    const part = (sign: '+' | '-', [low, high]: [number, number]) =>
+      ` ${sign} (SELECT count(*) FROM member WHERE ${[...dimensions, `population BETWEEN ${param(low)}::int AND ${param(high)}::int`].join(' AND ')})`;
+    parts = [...cover.add.map((segment) => part('+', segment)), ...cover.subtract.map((segment) => part('-', segment))].join('');
+  }
+  const where = groups.length > 0 ? ` WHERE ${groups.join(' AND ')}` : '';
+  const [{ count }] = await dataSource.query(`SELECT ((SELECT coalesce(sum(members), 0) FROM member_group_count${where})${parts})::int AS count`, params);
+  return count;
+}
+
+/** The filter fields `member_group_count` has dimensions for. */
+const GROUP_COUNT_FIELDS = new Set<keyof MemberFilter>(['kinds', 'departements', 'statuses', 'synthetic', 'minPopulation', 'maxPopulation']);
+
+function countableFromGroups(filter: MemberFilter): boolean {
+  return (Object.keys(filter) as (keyof MemberFilter)[]).every((field) => filter[field] === undefined || GROUP_COUNT_FIELDS.has(field));
+}
+
+function filtered(dataSource: DataSource, filter: MemberFilter, alias: string): SelectQueryBuilder<MemberRow> {
+  const builder = dataSource.getRepository(MemberEntity).createQueryBuilder(alias);
+  if (filter.kinds) builder.andWhere(`${alias}.kind = ANY(:kinds)`, { kinds: filter.kinds });
+  if (filter.departements) builder.andWhere(`${alias}.departement = ANY(:departements)`, { departements: filter.departements });
   if (filter.nameContains !== undefined) {
     // sort_name holds only [a-z0-9 ]: the normalised needle cannot carry LIKE wildcards.
-    builder.andWhere(`member.sort_name LIKE :namePattern`, { namePattern: `%${filter.nameContains}%` });
+    builder.andWhere(`${alias}.sort_name LIKE :namePattern`, { namePattern: `%${filter.nameContains}%` });
   }
-  if (filter.minPopulation !== undefined) builder.andWhere('member.population >= :minPopulation', { minPopulation: filter.minPopulation });
-  if (filter.maxPopulation !== undefined) builder.andWhere('member.population <= :maxPopulation', { maxPopulation: filter.maxPopulation });
-  if (filter.statuses) builder.andWhere('member.status = ANY(:statuses)', { statuses: filter.statuses });
-  if (filter.synthetic !== undefined) builder.andWhere('member.synthetic = :synthetic', { synthetic: filter.synthetic });
+  if (filter.minPopulation !== undefined) builder.andWhere(`${alias}.population >= :minPopulation`, { minPopulation: filter.minPopulation });
+  if (filter.maxPopulation !== undefined) builder.andWhere(`${alias}.population <= :maxPopulation`, { maxPopulation: filter.maxPopulation });
+  if (filter.statuses) builder.andWhere(`${alias}.status = ANY(:statuses)`, { statuses: filter.statuses });
+  if (filter.synthetic !== undefined) builder.andWhere(`${alias}.synthetic = :synthetic`, { synthetic: filter.synthetic });
   if (filter.serviceCategories) {
     builder.andWhere(
       `EXISTS (SELECT 1 FROM subscription s JOIN service v ON v.id = s.service_id
-                WHERE s.member_id = member.id AND s.status = 'ACTIVE' AND v.category = ANY(:serviceCategories))`,
+                WHERE s.member_id = ${alias}.id AND s.status = 'ACTIVE' AND v.category = ANY(:serviceCategories))`,
       { serviceCategories: filter.serviceCategories },
     );
   }
   if (filter.vendors) {
     builder.andWhere(
       `EXISTS (SELECT 1 FROM subscription s JOIN service v ON v.id = s.service_id JOIN vendor d ON d.id = v.vendor_id
-                WHERE s.member_id = member.id AND s.status = 'ACTIVE' AND d.name = ANY(:vendors))`,
+                WHERE s.member_id = ${alias}.id AND s.status = 'ACTIVE' AND d.name = ANY(:vendors))`,
       { vendors: filter.vendors },
     );
   }
   if (filter.serviceCodes) {
     builder.andWhere(
       `EXISTS (SELECT 1 FROM subscription s JOIN service v ON v.id = s.service_id
-                WHERE s.member_id = member.id AND s.status = 'ACTIVE' AND v.code = ANY(:serviceCodes))`,
+                WHERE s.member_id = ${alias}.id AND s.status = 'ACTIVE' AND v.code = ANY(:serviceCodes))`,
       { serviceCodes: filter.serviceCodes },
     );
   }

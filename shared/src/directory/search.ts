@@ -10,6 +10,15 @@ import { badUserInput } from '../errors/user-input-error';
  * computed the same way in every subgraph and rounded to 4 decimals, so that scores merge exactly.
  *
  * Order: score descending, then name, kind and id ascending.
+ *
+ * A page does not score every match (a frequent word matches a tenth of a large directory). The
+ * members are split by how many distinct trigrams their name has (`name_trigram_count`, n), one
+ * partial GIN index per range (`SEARCH_NAME_BUCKETS`). A name of n trigrams and a text of q share at
+ * most min(n, q) of them, so its similarity is at most q / n when n >= q, and its score at most
+ * (1 + q / n) / 2 (the word similarity is at most 1). The page is first taken from the services
+ * and the shortest names only; it is final when its first `first` rows all score above what any
+ * longer name could, and otherwise the next range is added, up to all of them. The answer is the
+ * same rows in the same order as scoring every match; only the work differs.
  */
 export type SearchKind = 'Member' | 'Service';
 
@@ -35,16 +44,76 @@ export function searchTextOrThrow(text: string): string {
   return folded;
 }
 
+const SCORE = (column: string) => `round(((similarity(${column}, $1) + word_similarity($1, ${column})) / 2)::numeric, 4)`;
+/**
+ * Whether a name matches: `%` (similarity) or `<%` (word similarity) over the threshold. The text
+ * reaches these operators as an InitPlan value rather than a constant, so that the planner does not
+ * estimate their selectivity by running them over every value of `sort_name`'s statistics (with
+ * ten operators in a page statement, planning took longer than the execution); the GIN index
+ * conditions take it at run time.
+ */
+const MATCHES_NAME = (column: string) => `(${column} % (SELECT $1::text) OR (SELECT $1::text) <% ${column})`;
+
+/** Every match, scored: what `countSearch` counts, and what a page is the top of. */
 const MATCHES = `
-  SELECT 'Member'::text AS kind, m.id, m.sort_name AS key,
-         round(((similarity(m.sort_name, $1) + word_similarity($1, m.sort_name)) / 2)::numeric, 4) AS score
+  SELECT 'Member'::text AS kind, m.id, m.sort_name AS key, ${SCORE('m.sort_name')} AS score
     FROM member m
-   WHERE m.sort_name % $1 OR $1 <% m.sort_name
+   WHERE ${MATCHES_NAME('m.sort_name')}
   UNION ALL
-  SELECT 'Service'::text, s.id, s.sort_name,
-         round(((similarity(s.sort_name, $1) + word_similarity($1, s.sort_name)) / 2)::numeric, 4)
+  SELECT 'Service'::text, s.id, s.sort_name, ${SCORE('s.sort_name')}
     FROM service s
-   WHERE s.retired_at IS NULL AND (s.sort_name % $1 OR $1 <% s.sort_name)`;
+   WHERE s.retired_at IS NULL AND ${MATCHES_NAME('s.sort_name')}`;
+
+/**
+ * Ranges of `name_trigram_count`, each with a partial GIN trigram index whose predicate is the same
+ * text (migration 1764450300000), so that the planner proves the index usable. Contiguous, from 0
+ * up: every member is in exactly one.
+ */
+export const SEARCH_NAME_BUCKETS: readonly { predicate: string; maxTrigrams: number | null }[] = [
+  { predicate: 'm.name_trigram_count <= 12', maxTrigrams: 12 },
+  { predicate: 'm.name_trigram_count BETWEEN 13 AND 20', maxTrigrams: 20 },
+  { predicate: 'm.name_trigram_count BETWEEN 21 AND 32', maxTrigrams: 32 },
+  { predicate: 'm.name_trigram_count >= 33', maxTrigrams: null },
+];
+
+const ORDER = 'ORDER BY r.score DESC, r.key ASC, r.kind ASC, r.id ASC';
+const AFTER = `WHERE r.score < $3::numeric OR (r.score = $3::numeric AND (r.key, r.kind, r.id) > ($4::text COLLATE "C", $5::text, $6::int))`;
+
+/**
+ * The page statement: $1 the folded text, $2 `first + 1`, $3..$6 the position to start after.
+ * `tier_k` is the page over the services and the buckets up to k; `chosen` is the first tier that
+ * is exact (evaluated lazily: a later bucket is read only when an earlier tier is not enough).
+ */
+function pageStatement(after: boolean): string {
+  const ctes: string[] = SEARCH_NAME_BUCKETS.map(
+    (bucket, index) => `bucket_${index + 1} AS MATERIALIZED (
+      SELECT 'Member'::text AS kind, m.id, m.sort_name AS key, ${SCORE('m.sort_name')} AS score
+        FROM member m WHERE ${bucket.predicate} AND ${MATCHES_NAME('m.sort_name')})`,
+  );
+  ctes.push(`services AS MATERIALIZED (
+      SELECT 'Service'::text AS kind, s.id, s.sort_name AS key, ${SCORE('s.sort_name')} AS score
+        FROM service s WHERE s.retired_at IS NULL AND ${MATCHES_NAME('s.sort_name')})`);
+  SEARCH_NAME_BUCKETS.forEach((_bucket, index) => {
+    const previous = index === 0 ? 'services' : `tier_${index}`;
+    ctes.push(`tier_${index + 1} AS MATERIALIZED (
+      SELECT * FROM (SELECT * FROM ${previous} UNION ALL SELECT * FROM bucket_${index + 1}) r ${after ? AFTER : ''} ${ORDER} LIMIT $2)`);
+  });
+  // The best score a member outside tier k can have, rounded up (float4 similarities included).
+  const bound = (maxTrigrams: number) =>
+    `round(((least(1, coalesce(array_length(show_trgm($1), 1), 0)::float8 / ${maxTrigrams + 1}) + 1) / 2 + 0.000001)::numeric, 4)`;
+  const exact = SEARCH_NAME_BUCKETS.flatMap((bucket, index) =>
+    bucket.maxTrigrams === null
+      ? []
+      : [`WHEN (SELECT count(*) >= $2 AND count(*) FILTER (WHERE t.score > ${bound(bucket.maxTrigrams)}) >= $2 - 1 FROM tier_${index + 1} t) THEN ${index + 1}`],
+  );
+  ctes.push(`chosen AS (SELECT CASE ${exact.join(' ')} ELSE ${SEARCH_NAME_BUCKETS.length} END AS tier)`);
+  const branches = SEARCH_NAME_BUCKETS.map((_bucket, index) => `SELECT * FROM tier_${index + 1} WHERE (SELECT tier FROM chosen) = ${index + 1}`);
+  return `WITH ${ctes.join(',\n')}
+    SELECT r.kind, r.id, r.key, r.score::text AS score FROM (${branches.join(' UNION ALL ')}) r ${ORDER}`;
+}
+
+const FIRST_PAGE = pageStatement(false);
+const PAGE_AFTER = pageStatement(true);
 
 export async function searchPage(
   dataSource: DataSource,
@@ -54,16 +123,8 @@ export async function searchPage(
 ): Promise<{ hits: SearchHit[]; hasMore: boolean }> {
   if (first === 0) return { hits: [], hasMore: false };
   const params: unknown[] = [folded, first + 1];
-  let where = '';
-  if (after) {
-    params.push(after.score, after.key, after.kind, after.id);
-    where = `WHERE r.score < $3::numeric OR (r.score = $3::numeric AND (r.key, r.kind, r.id) > ($4::text COLLATE "C", $5::text, $6::int))`;
-  }
-  const rows: { kind: SearchKind; id: number; key: string; score: string }[] = await dataSource.query(
-    `SELECT r.kind, r.id, r.key, r.score::text AS score FROM (${MATCHES}) r ${where}
-      ORDER BY r.score DESC, r.key ASC, r.kind ASC, r.id ASC LIMIT $2`,
-    params,
-  );
+  if (after) params.push(after.score, after.key, after.kind, after.id);
+  const rows: { kind: SearchKind; id: number; key: string; score: string }[] = await dataSource.query(after ? PAGE_AFTER : FIRST_PAGE, params);
   return { hits: rows.slice(0, first).map((row) => ({ ...row, score: normaliseScore(row.score) })), hasMore: rows.length > first };
 }
 

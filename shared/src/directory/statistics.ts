@@ -20,16 +20,21 @@ export interface OperatorStatistics {
   servicesByCategory: { key: string; ids: number[] }[];
 }
 
-/** An operator's statistics, computed in SQL: one statement per figure group. */
+/**
+ * An operator's statistics, computed in SQL: one statement per figure group. The member figures
+ * come from `member_group_count` (kept exact by triggers), not from the members themselves.
+ */
 export async function operatorStatistics(dataSource: DataSource): Promise<OperatorStatistics> {
   const grouped = (column: string): Promise<KeyCount[]> =>
-    dataSource.query(`SELECT ${column} AS key, count(*)::int AS count FROM member GROUP BY ${column} ORDER BY ${column}`);
+    dataSource.query(
+      `SELECT ${column} AS key, sum(members)::int AS count FROM member_group_count GROUP BY ${column} HAVING sum(members) > 0 ORDER BY ${column}`,
+    );
   const [[totals], membersByKind, membersByDepartement, membersByStatus, subscriptionsByCategory, servicesByCategory] = await Promise.all([
     dataSource.query(
-      `SELECT count(*)::int AS "memberCount",
-              coalesce(sum(population) FILTER (WHERE kind = 'COMMUNE' AND status = ANY($1)), 0)::int AS "populationCovered",
+      `SELECT coalesce(sum(members), 0)::int AS "memberCount",
+              coalesce(sum(population_total) FILTER (WHERE kind = 'COMMUNE' AND status = ANY($1)), 0)::int AS "populationCovered",
               (SELECT count(*)::int FROM subscription WHERE status = 'ACTIVE') AS "subscriptionCount"
-         FROM member`,
+         FROM member_group_count`,
       [COVERING_STATUSES],
     ),
     grouped('kind'),

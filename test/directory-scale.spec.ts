@@ -1,0 +1,418 @@
+import type { DataSource, Logger } from 'typeorm';
+import { countMembers, findMemberPage } from '../shared/src/directory/member-list';
+import { parseMemberFilterOrThrow, type MemberFilterInput } from '../shared/src/directory/member-filter';
+import { coverPopulationRange, POPULATION_BAND_STARTS, populationBandOf } from '../shared/src/directory/population-bands';
+import { searchPage, searchTextOrThrow, type SearchHit } from '../shared/src/directory/search';
+import { operatorStatistics } from '../shared/src/directory/statistics';
+import { withLuhnCheckDigit } from '../shared/src/domain/siren.util';
+import { nameSortKey } from '../shared/src/domain/sort-key.util';
+import { encodeGlobalId } from '../shared/src/ids/global-id';
+import { signTestToken } from '../shared/src/testing/test-auth';
+import { startAlliance, type Alliance } from './support/alliance';
+
+/**
+ * What keeps counts, name filters and search fast at a million members (`npm run bench:scale`,
+ * BENCHMARKS.md "Scale"), checked for what it must not change — exact counts under writes, the same
+ * rows in the same order — and for plans that use the indexes. On databases of their own (these
+ * tests write), MEGALIS's grown with 60,000 deterministic synthetic members (names like the
+ * benchmark's, 8% of them "saint …"), vacuumed and analysed: plans are then those of a directory
+ * where an index pays, and the same on every run.
+ */
+
+const SYNTHETIC_MEMBERS = 60_000;
+
+let alliance: Alliance;
+let megalis: DataSource;
+beforeAll(async () => {
+  alliance = await startAlliance({ isolated: true });
+  megalis = alliance.subgraphs.MEGALIS.dataSource;
+  // Populations: a product of two uniform draws from the md5 (skewed low, up to 30,000), one in 97 without.
+  await megalis.query(
+    `INSERT INTO member (siren, name, sort_name, kind, population, departement, status, joined_at, synthetic)
+     SELECT lpad((500000000 + g)::text, 9, '0'), initcap(n), n,
+            (ARRAY['COMMUNE','COMMUNE','COMMUNE','SIVU','CCAS'])[1 + g % 5],
+            CASE WHEN g % 97 = 0 THEN NULL ELSE (v % 1000) * ((v / 1000) % 1000) * 3 / 100 END,
+            (ARRAY['22','29','35','56'])[1 + (g / 7) % 4],
+            (ARRAY['ADHERENT','ADHERENT','ADHERENT','PROSPECT','PARTENAIRE'])[1 + (g / 3) % 5],
+            DATE '2000-01-01' + g % 9000, true
+       FROM (SELECT g, ('x' || substr(h, 17, 6))::bit(24)::int AS v,
+                    CASE WHEN g % 25 < 2 THEN 'saint ' ELSE '' END
+                    || translate(substr(h, 1, 6), '0123456789abcdef', 'aeioulnrstkbcdmp') || ' '
+                    || translate(substr(h, 7, 8), '0123456789abcdef', 'aeioulnrstkbcdmp') AS n
+               FROM (SELECT g, md5(g::text) AS h FROM generate_series(1, $1::int) g) s) t`,
+    [SYNTHETIC_MEMBERS],
+  );
+  await megalis.query('VACUUM (ANALYZE) member');
+});
+afterAll(() => alliance?.close());
+
+/** count(*) over the members, written out here rather than with the implementation's helpers. */
+async function referenceCount(dataSource: DataSource, input: MemberFilterInput): Promise<number> {
+  const where: string[] = ['true'];
+  const params: unknown[] = [];
+  const add = (condition: (placeholder: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(condition(`$${params.length}`));
+  };
+  if (input.kinds) add((p) => `kind = ANY(${p})`, input.kinds);
+  if (input.departements) add((p) => `departement = ANY(${p})`, input.departements);
+  if (input.statuses) add((p) => `status = ANY(${p})`, input.statuses);
+  if (input.synthetic != null) add((p) => `synthetic = ${p}`, input.synthetic);
+  if (input.minPopulation != null) add((p) => `population >= ${p}`, input.minPopulation);
+  if (input.maxPopulation != null) add((p) => `population <= ${p}`, input.maxPopulation);
+  if (input.nameContains != null) add((p) => `sort_name LIKE ${p}`, `%${nameSortKey(input.nameContains)}%`);
+  const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM member WHERE ${where.join(' AND ')}`, params);
+  return count;
+}
+
+const COUNT_FILTERS: MemberFilterInput[] = [
+  {},
+  { kinds: ['COMMUNE'] },
+  { kinds: [] },
+  { departements: ['29', '35'] },
+  { statuses: ['ADHERENT', 'PARTENAIRE'] },
+  { synthetic: true },
+  { synthetic: false, kinds: ['COMMUNE', 'SIVU', 'CCAS'] },
+  { minPopulation: 0 },
+  { maxPopulation: 0 },
+  { minPopulation: 1000 },
+  { kinds: ['COMMUNE'], minPopulation: 1000 },
+  { kinds: ['COMMUNE'], minPopulation: 1234 },
+  { kinds: ['COMMUNE'], minPopulation: 1201 },
+  { minPopulation: 1234, maxPopulation: 1299 },
+  { synthetic: true, minPopulation: 1201, maxPopulation: 1498 },
+  { departements: ['56'], minPopulation: 13, maxPopulation: 7777 },
+  { maxPopulation: 999 },
+  { maxPopulation: 1000 },
+  { minPopulation: 500, maxPopulation: 500 },
+  { minPopulation: 1500, maxPopulation: 1700 },
+  { minPopulation: 2000, maxPopulation: 4999 },
+  { minPopulation: 1999, maxPopulation: 5000 },
+  { kinds: ['COMMUNE'], departements: ['22'], minPopulation: 3500, maxPopulation: 20_000 },
+  { statuses: ['ADHERENT'], minPopulation: 7, maxPopulation: 123_456 },
+  { minPopulation: 2_000_000_000 },
+  { minPopulation: 150_000 },
+  { maxPopulation: 2_147_483_647 },
+  { nameContains: 'saint' },
+  { kinds: ['COMMUNE'], nameContains: 'plou', minPopulation: 1000 },
+];
+
+describe('Scale: population bands', () => {
+  it('the bands of the code are the bands of the migration’s SQL function', async () => {
+    const values = [null, 0, 3500, 12_345, 2_147_483_647, ...POPULATION_BAND_STARTS.flatMap((start) => [start - 1, start, start + 1]).filter((v) => v >= 0)];
+    const rows: { value: number | null; band: number }[] = await megalis.query(
+      `SELECT v AS value, member_population_band(v) AS band FROM unnest($1::int[]) v`,
+      [values],
+    );
+    expect(rows.map((row) => [row.value, row.band])).toEqual(values.map((value) => [value, populationBandOf(value)]));
+  });
+
+  it('covers a population range exactly: whole bands, plus or minus at most one part of a band at each end', () => {
+    const MAX = 2_147_483_647;
+    const ranges: [number | undefined, number | undefined][] = [
+      [1000, undefined], [undefined, 999], [1234, undefined], [1234, 1299], [1201, 1498], [0, 0], [500, 500], [1999, 5000], [3, 7],
+      [undefined, MAX], [2_000_000_000, undefined], [2_000_000_001, MAX - 1], [undefined, undefined],
+    ];
+    for (let i = 0; i < 300; i += 1) {
+      const a = Math.floor(Math.random() ** 4 * 3_000_000);
+      ranges.push([a, a + Math.floor(Math.random() ** 4 * 3_000_000)]);
+    }
+    const bandEnd = (start: number) => {
+      const next = POPULATION_BAND_STARTS[POPULATION_BAND_STARTS.indexOf(start) + 1];
+      return next === undefined ? MAX : next - 1;
+    };
+    for (const [min, max] of ranges) {
+      const { bands, add, subtract } = coverPopulationRange(min, max);
+      const low = min ?? 0;
+      const high = max ?? MAX;
+      expect(add.length + subtract.length).toBeLessThanOrEqual(2);
+      // Every population near an edge is counted once if it is in the range, never otherwise.
+      const probes = new Set([low - 1, low, low + 1, high - 1, high, high + 1, ...bands.flatMap((start) => [start - 1, start, bandEnd(start), bandEnd(start) + 1])]);
+      for (const x of [...probes].filter((value) => value >= 0 && value <= MAX)) {
+        const within = (segments: [number, number][]) => segments.filter(([a, b]) => a <= x && x <= b).length;
+        const counted = bands.filter((start) => start <= x && x <= bandEnd(start)).length + within(add) - within(subtract);
+        expect({ min, max, x, counted }).toEqual({ min, max, x, counted: x >= low && x <= high ? 1 : 0 });
+      }
+      // Whole bands are contiguous, and parts lie inside a band at an end of the range.
+      for (let k = 1; k < bands.length; k += 1) expect(bands[k]).toBe(bandEnd(bands[k - 1]) + 1);
+      for (const [a, b] of [...add, ...subtract]) expect(populationBandOf(a)).toBe(populationBandOf(b));
+    }
+  });
+});
+
+describe('Scale: exact counts', () => {
+  it.each(COUNT_FILTERS.map((filter) => [JSON.stringify(filter), filter]))('countMembers(%s) is count(*)', async (_label, filter) => {
+    expect(await countMembers(megalis, parseMemberFilterOrThrow(filter as MemberFilterInput))).toBe(await referenceCount(megalis, filter as MemberFilterInput));
+  });
+
+  /** Every group of member_group_count equals the members' count(*) and population sum. */
+  async function expectGroupsMatchMembers(dataSource: DataSource): Promise<void> {
+    const groups = await dataSource.query(`
+      SELECT kind, departement, status, synthetic, population_band AS band, members::int AS n, population_total::bigint::text AS p
+        FROM member_group_count WHERE members <> 0 OR population_total <> 0 ORDER BY 1, 2, 3, 4, 5`);
+    const members = await dataSource.query(`
+      SELECT kind, departement, status, synthetic, member_population_band(population) AS band, count(*)::int AS n,
+             coalesce(sum(population), 0)::bigint::text AS p
+        FROM member GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`);
+    expect(groups.length).toBeGreaterThan(10);
+    expect(groups).toEqual(members);
+  }
+
+  it('member_group_count follows registrations, updates and status changes made through the real mutations', async () => {
+    const token = await signTestToken({ operator: 'MEGALIS', roles: ['operator_admin'], sub: 'scale-test' });
+    const headers = { authorization: `Bearer ${token}` };
+    const mutate = async (document: string, input: Record<string, unknown>) => {
+      const { data, errors } = await alliance.query(document, { input }, headers);
+      expect(errors).toBeUndefined();
+      return Object.values(data!)[0] as { member: { id: string; version: number } };
+    };
+    const register = (n: number, fields: Record<string, unknown>) =>
+      mutate(`mutation($input: RegisterMemberInput!) { registerMember(input: $input) { member { id version } } }`, {
+        operator: 'MEGALIS',
+        siren: withLuhnCheckDigit(`09${String(700_000 + n).padStart(6, '0')}`),
+        name: `Syndicat de test ${n}`,
+        kind: 'SIVU',
+        departement: '35',
+        ...fields,
+      });
+    const update = (member: { id: string; version: number }, fields: Record<string, unknown>) =>
+      mutate(`mutation($input: UpdateMemberInput!) { updateMember(input: $input) { member { id version } } }`, {
+        id: member.id,
+        expectedVersion: member.version,
+        ...fields,
+      });
+    const setStatus = (member: { id: string; version: number }, status: string) =>
+      mutate(`mutation($input: SetMembershipStatusInput!) { setMembershipStatus(input: $input) { member { id version } } }`, {
+        id: member.id,
+        expectedVersion: member.version,
+        status,
+        reason: 'test des compteurs',
+      });
+
+    const before = await referenceCount(megalis, { kinds: ['SIVU'], departements: ['35'] });
+    // Concurrent registrations into one group, and into groups of their own.
+    const registered = await Promise.all([
+      ...Array.from({ length: 8 }, (_, i) => register(i, { population: 1500 })),
+      register(8, {}),
+      register(9, { population: 0 }),
+      register(10, { population: 4999, kind: 'CCAS', departement: '29' }),
+      register(11, { population: 5000, kind: 'CCAS', departement: '29' }),
+    ]).then((payloads) => payloads.map((payload) => payload.member));
+    expect(await referenceCount(megalis, { kinds: ['SIVU'], departements: ['35'] })).toBe(before + 10);
+    await expectGroupsMatchMembers(megalis);
+
+    // Updates that move members between bands, kinds and départements, and one that moves none.
+    const moved = await Promise.all([
+      update(registered[0], { population: 1999 }),
+      update(registered[1], { population: 2000 }),
+      update(registered[2], { population: null }),
+      update(registered[3], { kind: 'SIVOM', departement: '56' }),
+      update(registered[8], { population: 12 }),
+      update(registered[4], { contactEmail: 'compteurs@example.org' }),
+    ]).then((payloads) => payloads.map((payload) => payload.member));
+    await expectGroupsMatchMembers(megalis);
+
+    // Concurrent status changes; two of them move members between the same two groups in opposite
+    // directions (each statement locks both group rows: in key order, so neither waits for the other).
+    const adherent = (await setStatus(registered[7], 'ADHERENT')).member;
+    const [{ id: seedId, version: seedVersion }] = await megalis.query(`SELECT id, version FROM member WHERE status = 'ADHERENT' AND NOT synthetic ORDER BY id LIMIT 1`);
+    await Promise.all([
+      setStatus(moved[0], 'ADHERENT'),
+      setStatus(moved[1], 'ADHERENT'),
+      setStatus(registered[5], 'REFUS_D_ADHERER'),
+      setStatus(registered[6], 'ADHERENT'),
+      setStatus(adherent, 'EN_COURS_D_ADHESION'),
+      setStatus({ id: encodeGlobalId('MegalisMember', seedId), version: seedVersion }, 'EN_COURS_D_ADHESION'),
+    ]);
+    await expectGroupsMatchMembers(megalis);
+
+    // The statistics' member figures, from the group counts, are those of the members themselves.
+    const statistics = await operatorStatistics(megalis);
+    const grouped = (column: string) =>
+      megalis.query(`SELECT ${column} AS key, count(*)::int AS count FROM member GROUP BY ${column} ORDER BY ${column}`);
+    const [totals] = await megalis.query(
+      `SELECT count(*)::int AS "memberCount",
+              coalesce(sum(population) FILTER (WHERE kind = 'COMMUNE' AND status IN ('ADHERENT', 'PARTENAIRE')), 0)::int AS "populationCovered"
+         FROM member`,
+    );
+    expect({
+      memberCount: statistics.memberCount,
+      populationCovered: statistics.populationCovered,
+      membersByKind: statistics.membersByKind,
+      membersByDepartement: statistics.membersByDepartement,
+      membersByStatus: statistics.membersByStatus,
+    }).toEqual({ ...totals, membersByKind: await grouped('kind'), membersByDepartement: await grouped('departement'), membersByStatus: await grouped('status') });
+
+    // Counts through the graph agree with count(*) on the members.
+    for (const filter of COUNT_FILTERS) {
+      const { data, errors }: any = await alliance.query(
+        `query($filter: MemberFilter) { operator(code: MEGALIS) { members(first: 0, filter: $filter) { totalCount } } }`,
+        { filter },
+      );
+      expect(errors).toBeUndefined();
+      expect({ filter, count: data.operator.members.totalCount }).toEqual({ filter, count: await referenceCount(megalis, filter) });
+    }
+  });
+
+  it('member_group_count empties with TRUNCATE and comes back with its rollback', async () => {
+    const runner = megalis.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ total: before }] = await runner.query(`SELECT sum(members)::int AS total FROM member_group_count`);
+      await runner.startTransaction();
+      await runner.query(`TRUNCATE member CASCADE`);
+      expect(await runner.query(`SELECT count(*)::int AS n FROM member_group_count`)).toEqual([{ n: 0 }]);
+      await runner.rollbackTransaction();
+      expect(await runner.query(`SELECT sum(members)::int AS total FROM member_group_count`)).toEqual([{ total: before }]);
+      expect(before).toBe(await referenceCount(megalis, {}));
+    } finally {
+      await runner.release();
+    }
+  });
+});
+
+/** The SQL of the last statement `run` sends, with its parameters. */
+async function lastStatement(dataSource: DataSource, run: () => Promise<unknown>): Promise<{ sql: string; parameters: unknown[] }> {
+  const captured: { sql: string; parameters: unknown[] }[] = [];
+  const holder = dataSource as unknown as { logger: Logger };
+  const original = holder.logger;
+  holder.logger = Object.assign(Object.create(original) as Logger, {
+    logQuery(sql: string, parameters?: unknown[]) {
+      captured.push({ sql, parameters: parameters ?? [] });
+    },
+  });
+  try {
+    await run();
+  } finally {
+    holder.logger = original;
+  }
+  return captured[captured.length - 1];
+}
+
+async function planOf(dataSource: DataSource, run: () => Promise<unknown>): Promise<string> {
+  const { sql, parameters } = await lastStatement(dataSource, run);
+  const rows: { 'QUERY PLAN': string }[] = await dataSource.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql}`, parameters);
+  return rows.map((row) => row['QUERY PLAN']).join('\n');
+}
+
+describe('Scale: plans (EXPLAIN ANALYZE)', () => {
+  const byName = { field: 'NAME', direction: 'ASC' } as const;
+
+  it('a filtered keyset page walks the name index, with its cursor as index condition', async () => {
+    const filter = parseMemberFilterOrThrow({ kinds: ['COMMUNE'], minPopulation: 1000 });
+    const first = await findMemberPage(megalis, { filter, order: byName, first: 20, after: null });
+    const last = first.rows[first.rows.length - 1];
+    const plan = await planOf(megalis, () => findMemberPage(megalis, { filter, order: byName, first: 20, after: { order: byName, key: last.sortName, id: last.id } }));
+    expect(plan).toMatch(/Index Scan using member_name_order_idx on member/);
+    expect(plan).toMatch(/Index Cond: \(ROW\(\(?sort_name\)?(::text)?, id\) > ROW/);
+    expect(plan).not.toMatch(/Seq Scan on member|Sort/);
+  });
+
+  it('a count on kinds and whole population bands reads member_group_count only', async () => {
+    const plan = await planOf(megalis, () => countMembers(megalis, parseMemberFilterOrThrow({ kinds: ['COMMUNE'], minPopulation: 1000 })));
+    expect(plan).toMatch(/on member_group_count/);
+    expect(plan).not.toMatch(/on member\b(?!_)/);
+  });
+
+  it('a count with a bound inside a band reads that part of the band from the population index, without the table', async () => {
+    const plan = await planOf(megalis, () => countMembers(megalis, parseMemberFilterOrThrow({ kinds: ['COMMUNE'], minPopulation: 1234 })));
+    expect(plan).toMatch(/on member_group_count/);
+    expect(plan).toMatch(/Index Only Scan using member_population_count_idx on member/);
+    expect(plan).not.toMatch(/Seq Scan on member\b(?!_)/);
+  });
+
+  it('a name filter with a frequent substring walks the name index without the table, and stops at the page', async () => {
+    const plan = await planOf(megalis, () => findMemberPage(megalis, { filter: parseMemberFilterOrThrow({ nameContains: 'ker' }), order: byName, first: 20, after: null }));
+    expect(plan).toMatch(/Index Only Scan using member_name_order_idx on member c \(actual rows=\d+ loops=1\)/);
+    expect(plan).toMatch(/CTE matches\n\s+->  Bitmap Heap Scan on member c_1 \(never executed\)|CTE matches\n\s+->  [^\n]*\(never executed\)/);
+    expect(plan).toMatch(/Index Scan using member_pkey on member \(actual rows=1 loops=21\)/);
+    expect(plan).not.toMatch(/Seq Scan on member\b(?!_)/);
+  });
+
+  it('a name filter with a rare short substring walks a bounded part of the name index, then takes the trigram index', async () => {
+    const plan = await planOf(megalis, () => findMemberPage(megalis, { filter: parseMemberFilterOrThrow({ nameContains: 'zqx' }), order: byName, first: 20, after: null }));
+    expect(plan).toMatch(/Limit \(actual rows=20000 loops=1\)\n\s+->  Index Only Scan using member_name_order_idx on member c/);
+    expect(plan).toMatch(/Bitmap Index Scan on member_sort_name_trgm_idx \(actual rows=\d+ loops=1\)/);
+    expect(plan).not.toMatch(/Seq Scan on member\b(?!_)/);
+  });
+
+  it('a name filter with a longer substring takes the trigram index and sorts its matches', async () => {
+    const plan = await planOf(megalis, () => findMemberPage(megalis, { filter: parseMemberFilterOrThrow({ nameContains: 'kerla' }), order: byName, first: 20, after: null }));
+    expect(plan).toMatch(/Bitmap Index Scan on member_sort_name_trgm_idx/);
+    expect(plan).not.toMatch(/Seq Scan on member\b(?!_)/);
+  });
+
+  it('search reads the partial trigram index of the shortest names, and no other bucket when that is enough', async () => {
+    const plan = await planOf(megalis, () => searchPage(megalis, searchTextOrThrow('saint'), 20, null));
+    expect(plan).toMatch(/Bitmap Index Scan on member_search_trgm_upto_12_idx/);
+    expect(plan).not.toMatch(/Seq Scan on member\b(?!_)/);
+    // The other buckets were planned but never read.
+    for (const index of ['member_search_trgm_13_20_idx', 'member_search_trgm_21_32_idx', 'member_search_trgm_from_33_idx']) {
+      expect(plan).toMatch(new RegExp(`Bitmap Index Scan on ${index} \\(never executed\\)`));
+    }
+  });
+});
+
+/** Every match of the search text in the contract's order: the statement every page used to be cut from. */
+async function everyMatch(dataSource: DataSource, folded: string): Promise<SearchHit[]> {
+  const rows: SearchHit[] = await dataSource.query(
+    `SELECT r.kind, r.id, r.key, r.score::text AS score FROM (
+       SELECT 'Member'::text AS kind, m.id, m.sort_name AS key,
+              round(((similarity(m.sort_name, $1) + word_similarity($1, m.sort_name)) / 2)::numeric, 4) AS score
+         FROM member m WHERE m.sort_name % $1 OR $1 <% m.sort_name
+       UNION ALL
+       SELECT 'Service'::text, s.id, s.sort_name, round(((similarity(s.sort_name, $1) + word_similarity($1, s.sort_name)) / 2)::numeric, 4)
+         FROM service s WHERE s.retired_at IS NULL AND (s.sort_name % $1 OR $1 <% s.sort_name)) r
+     ORDER BY r.score DESC, r.key ASC, r.kind ASC, r.id ASC`,
+    [folded],
+  );
+  return rows.map((row) => ({ ...row, score: Number(row.score).toFixed(4) }));
+}
+
+describe('Scale: search pages are the same rows in the same order as scoring every match', () => {
+  const TEXTS = ['saint', 'ker', 'plou', 'rennes', 'saint malo', 'sant brieuc', 'la', 'marches publics', 'archivage', 'commune', 'zq'];
+
+  it.each(TEXTS)('"%s", walked page after page', async (text) => {
+    const folded = searchTextOrThrow(text);
+    const expected = await everyMatch(megalis, folded);
+    // Pages of one where the walk stays short; frequent words in larger pages.
+    const sizes = expected.length <= 400 ? [1, 7, 50] : [100, 250];
+    for (const size of sizes) {
+      const walked: SearchHit[] = [];
+      let after: SearchHit | null = null;
+      for (;;) {
+        const page: { hits: SearchHit[]; hasMore: boolean } = await searchPage(megalis, folded, size, after);
+        walked.push(...page.hits);
+        expect(page.hits.length).toBe(page.hasMore ? size : page.hits.length);
+        if (!page.hasMore) break;
+        after = page.hits[page.hits.length - 1];
+      }
+      expect({ size, hits: walked }).toEqual({ size, hits: expected });
+    }
+  });
+});
+
+describe('Scale: name-filtered pages are the same rows in the same order', () => {
+  it.each(['ker', 'ke', 'e', 'zqx', 'plou', 'saint', 'zzqx'])('"%s", both directions', async (text) => {
+    const pattern = `%${nameSortKey(text)}%`;
+    for (const direction of ['ASC', 'DESC'] as const) {
+      const expected: { id: number }[] = await megalis.query(
+        `SELECT id FROM member WHERE sort_name LIKE $1 ORDER BY sort_name ${direction}, id ${direction}`,
+        [pattern],
+      );
+      const order = { field: 'NAME', direction } as const;
+      const size = expected.length <= 1000 ? 7 : 500;
+      const filter = parseMemberFilterOrThrow({ nameContains: text });
+      const walked: number[] = [];
+      let after: { order: typeof order; key: string; id: number } | null = null;
+      for (;;) {
+        const page = await findMemberPage(megalis, { filter, order, first: size, after });
+        walked.push(...page.rows.map((row) => row.id));
+        if (!page.hasNextPage) break;
+        const last = page.rows[page.rows.length - 1];
+        after = { order, key: last.sortName, id: last.id };
+      }
+      expect({ direction, ids: walked }).toEqual({ direction, ids: expected.map((row) => row.id) });
+    }
+  });
+});
