@@ -1,11 +1,5 @@
 import { serverAudits, type AuditResult } from 'graphql-http';
-import { readGatewayConfig } from '../gateway/src/gateway-config';
-import { createGatewayServer, type GatewayServer } from '../gateway/src/gateway-server';
-import { readSupergraphSdl } from '../gateway/src/supergraph-file';
-import type { RunningHttpServer } from '../shared/src/http/http-server';
-import { OPERATORS } from '../shared/src/operators/operator-registry';
-import { TEST_JWT_SECRET } from '../shared/src/testing/test-auth';
-import { startAlliance, type Alliance } from './support/alliance';
+import { startAlliance, type Alliance, type ExtraGateway } from './support/alliance';
 
 /**
  * GraphQL over HTTP (issue 5, item 3): every audit of graphql-http's `serverAudits`, over real
@@ -39,19 +33,14 @@ const KNOWN_MAY_FAILURES: Record<string, string> = {
 };
 
 let alliance: Alliance;
-let production: { server: GatewayServer; http: RunningHttpServer };
+let production: ExtraGateway;
 
 beforeAll(async () => {
   alliance = await startAlliance();
-  const env: Record<string, string> = { NODE_ENV: 'production', INTROSPECTION: 'true', JWT_SECRET: TEST_JWT_SECRET };
-  for (const operator of OPERATORS) env[`${operator.code}_URL`] = alliance.subgraphs[operator.code].url;
-  const server = await createGatewayServer(readSupergraphSdl(), OPERATORS, readGatewayConfig(OPERATORS, env));
-  production = { server, http: await server.listen(0) };
+  production = await alliance.startGateway({ NODE_ENV: 'production', INTROSPECTION: 'true' });
 });
 
 afterAll(async () => {
-  await production?.http.close();
-  await production?.server.apollo.stop();
   await alliance?.close();
 });
 

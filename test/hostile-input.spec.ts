@@ -1,14 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { readGatewayConfig } from '../gateway/src/gateway-config';
-import { createGatewayServer, type GatewayServer } from '../gateway/src/gateway-server';
-import { readSupergraphSdl } from '../gateway/src/supergraph-file';
-import type { RunningHttpServer } from '../shared/src/http/http-server';
 import { encodeGlobalId } from '../shared/src/ids/global-id';
 import type { OperatorDefinition } from '../shared/src/operators/operator-definition';
 import { OPERATORS } from '../shared/src/operators/operator-registry';
 import { indexFieldNames, mutationFieldNames } from '../shared/src/schema/index-fields';
-import { signTestToken, TEST_JWT_SECRET } from '../shared/src/testing/test-auth';
-import { startAlliance, type Alliance } from './support/alliance';
+import { signTestToken } from '../shared/src/testing/test-auth';
+import { startAlliance, type Alliance, type ExtraGateway } from './support/alliance';
 
 /**
  * Hostile input (issue 5, item 5): a corpus of bad requests — malformed JSON, wrong content types
@@ -26,16 +22,13 @@ import { startAlliance, type Alliance } from './support/alliance';
  */
 
 let alliance: Alliance;
-let production: { server: GatewayServer; http: RunningHttpServer };
+let production: ExtraGateway;
 const ADMIN_TOKENS: Record<string, string> = {};
 let snapshotBefore: Record<string, Snapshot>;
 
 beforeAll(async () => {
   alliance = await startAlliance({ isolated: true });
-  const env: Record<string, string> = { NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT_PER_MINUTE: '0' };
-  for (const operator of OPERATORS) env[`${operator.code}_URL`] = alliance.subgraphs[operator.code].url;
-  const server = await createGatewayServer(readSupergraphSdl(), OPERATORS, readGatewayConfig(OPERATORS, env));
-  production = { server, http: await server.listen(0) };
+  production = await alliance.startGateway({ NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '0' });
   for (const operator of OPERATORS) {
     ADMIN_TOKENS[operator.code] = await signTestToken({ operator: operator.code, roles: ['operator_admin'], sub: `hostile-${operator.slug}` });
   }
@@ -43,8 +36,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await production?.http.close({ graceMs: 100 });
-  await production?.server.apollo.stop();
   await alliance?.close();
 });
 

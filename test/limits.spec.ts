@@ -1,11 +1,9 @@
 import { EXAMPLE_OPERATIONS } from '../examples/example-operations';
 import { readGatewayConfig } from '../gateway/src/gateway-config';
-import { createGatewayServer, type GatewayServer } from '../gateway/src/gateway-server';
-import { readSupergraphSdl } from '../gateway/src/supergraph-file';
+import type { GatewayServer } from '../gateway/src/gateway-server';
 import type { RunningHttpServer } from '../shared/src/http/http-server';
 import { DEFAULT_REQUEST_LIMITS } from '../shared/src/http/request-limits';
 import { OPERATORS } from '../shared/src/operators/operator-registry';
-import { TEST_JWT_SECRET } from '../shared/src/testing/test-auth';
 import { startAlliance, type Alliance, type GraphQLResponse } from './support/alliance';
 
 /**
@@ -29,15 +27,10 @@ const STRICT_ENV = {
 
 beforeAll(async () => {
   alliance = await startAlliance();
-  const env: Record<string, string> = { NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, ...STRICT_ENV };
-  for (const operator of OPERATORS) env[`${operator.code}_URL`] = alliance.subgraphs[operator.code].url;
-  const server = await createGatewayServer(readSupergraphSdl(), OPERATORS, readGatewayConfig(OPERATORS, env));
-  strict = { server, http: await server.listen(0) };
+  strict = await alliance.startGateway({ NODE_ENV: 'test', ...STRICT_ENV });
 });
 
 afterAll(async () => {
-  await strict?.http.close();
-  await strict?.server.apollo.stop();
   await alliance?.close();
 });
 

@@ -1,15 +1,12 @@
-import { Client } from 'pg';
 import { EXPLORER_CONTENT_SECURITY_POLICY } from '../gateway/src/explorer/explorer-page';
 import { readGatewayConfig } from '../gateway/src/gateway-config';
-import { createGatewayServer, type GatewayServer } from '../gateway/src/gateway-server';
-import { readSupergraphSdl } from '../gateway/src/supergraph-file';
+import type { GatewayServer } from '../gateway/src/gateway-server';
 import type { RunningHttpServer } from '../shared/src/http/http-server';
 import { createRateLimiter } from '../shared/src/http/rate-limiter';
 import { API_CONTENT_SECURITY_POLICY } from '../shared/src/http/security-headers';
 import { OPERATORS } from '../shared/src/operators/operator-registry';
 import { TEST_JWT_SECRET } from '../shared/src/testing/test-auth';
-import { testDatabaseUrls } from '../shared/src/testing/test-databases';
-import { startAlliance, type Alliance, type GraphQLResponse } from './support/alliance';
+import { adminQuery, startAlliance, type Alliance, type GraphQLResponse } from './support/alliance';
 
 /**
  * Production posture (issue 5, item 2): `NODE_ENV=production` gateways over real subgraphs, beside
@@ -31,10 +28,7 @@ let development: Running;
 let limited: Running;
 
 async function startGateway(env: Record<string, string>): Promise<Running> {
-  const full: Record<string, string> = { JWT_SECRET: TEST_JWT_SECRET, ...env };
-  for (const operator of OPERATORS) full[`${operator.code}_URL`] = alliance.subgraphs[operator.code].url;
-  const server = await createGatewayServer(readSupergraphSdl(), OPERATORS, readGatewayConfig(OPERATORS, full));
-  const http = await server.listen(0);
+  const { server, http } = await alliance.startGateway(env);
   return { server, http, url: http.url, origin: new URL(http.url).origin };
 }
 
@@ -46,10 +40,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const running of [production, development, limited]) {
-    await running?.http.close();
-    await running?.server.apollo.stop();
-  }
   await alliance?.close();
 });
 
@@ -325,15 +315,3 @@ describe('Production: per-client rate limiting', () => {
     expect(limiter.size).toBe(2);
   });
 });
-
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new URL(testDatabaseUrls()[OPERATORS[0].code]);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}

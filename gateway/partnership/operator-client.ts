@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../shared/src/errors/error-code';
 import type { OperatorDefinition } from '../../shared/src/operators/operator-definition';
-import { cacheHintOf, GraphQLCallFailure, GraphQLHttpClient } from '../../shared/src/http/graphql-http-client';
+import { cacheHintOf, GraphQLCallFailure, GraphQLHttpClient, isGraphQLResponse } from '../../shared/src/http/graphql-http-client';
 import type { PartnershipContext } from './partnership-context';
 
 /** An operator could not answer: down, too slow, or not speaking GraphQL. */
@@ -66,15 +66,6 @@ export function createOperatorClient(options: OperatorClientOptions) {
     context.cachePolicy?.restrict(cacheHintOf(answer.cacheControl));
     return body.data as T;
   };
-}
-
-/** An object with `data` (an object or null) and/or `errors` (a list of objects). */
-function isGraphQLResponse(body: unknown): body is { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
-  const { data, errors } = body as { data?: unknown; errors?: unknown };
-  if (data === undefined && errors === undefined) return false;
-  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return false;
-  return errors === undefined || (Array.isArray(errors) && errors.every((error) => typeof error === 'object' && error !== null));
 }
 
 export type CallOperator = ReturnType<typeof createOperatorClient>;

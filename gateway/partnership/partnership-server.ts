@@ -10,7 +10,8 @@ import { formatClientError } from '../../shared/src/errors/format-error';
 import { listenHttp, type RunningHttpServer } from '../../shared/src/http/http-server';
 import type { OperatorDefinition } from '../../shared/src/operators/operator-definition';
 import { operatorErrorsPlugin } from '../src/operator-errors.plugin';
-import { PartnershipCachePolicy, type PartnershipContext } from './partnership-context';
+import type { PartnershipContext } from './partnership-context';
+import { CachePolicyAccumulator } from '../../shared/src/http/graphql-http-client';
 import { cacheHintsPlugins } from '../../shared/src/http/cache-hints.plugin';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { buildPartnershipSchema } from './partnership-subgraph';
@@ -71,7 +72,7 @@ export async function createPartnershipServer(
     authorization: headerValue(request, 'authorization'),
     requestId: headerValue(request, 'x-request-id'),
     unavailableOperators: new Set<string>(),
-    cachePolicy: new PartnershipCachePolicy(maxAge),
+    cachePolicy: new CachePolicyAccumulator(maxAge),
   });
   return {
     apollo,

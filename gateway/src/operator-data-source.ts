@@ -2,12 +2,11 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { Histogram } from 'prom-client';
 import { unauthenticated } from '../../shared/src/auth/unauthenticated-error';
 import { operatorUnavailable } from '../../shared/src/errors/user-input-error';
-import { cacheHintOf, GraphQLCallFailure, type GraphQLHttpClient } from '../../shared/src/http/graphql-http-client';
+import { type CacheHint, cacheHintOf, GraphQLCallFailure, type GraphQLHttpClient, isGraphQLResponse } from '../../shared/src/http/graphql-http-client';
 import { readSharingKey, SharedReads } from '../../shared/src/http/shared-reads';
 import type { GatewayContext } from './gateway-context';
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
-type CacheHint = ReturnType<typeof cacheHintOf>;
 
 export interface OperatorDataSourceOptions {
   /** The kernel's HTTP client (keep-alive pool, timeout, APQ), shared by every data source. */
@@ -70,36 +69,21 @@ export class OperatorDataSource implements GraphQLDataSource<GatewayContext> {
       const answer = await this.options.client.post(this.url, { query, variables, operationName, headers });
       // The subgraph refused the caller's token (its key differs, or the token expired between the
       // gateway's check and this call): that is the caller's problem, not an outage.
-      if (answer.status === 401) throw unauthenticated('The bearer token was refused by an operator subgraph.');
+      if (answer.status === 401) throw tokenRefused();
       if (answer.status < 200 || answer.status >= 300) throw operatorUnavailable(this.operatorCode, `it answered HTTP ${answer.status}`);
-      const response = asGraphQLResponse(answer.body, this.operatorCode);
+      // Anything else (`[]`, `{"data": 1}`, a JSON that is no response) is garbage.
+      if (!isGraphQLResponse(answer.body)) throw operatorUnavailable(this.operatorCode, 'it answered something other than a GraphQL response');
+      const response = answer.body as SubgraphResponse;
       stop?.({ outcome: response.errors?.length ? 'error' : 'ok' });
       return { response, hint: cacheHintOf(answer.cacheControl) };
     } catch (error) {
       stop?.({ outcome: 'error' });
       if (!(error instanceof GraphQLCallFailure)) throw error;
-      if (error.status === 401) throw unauthenticated('The bearer token was refused by an operator subgraph.');
+      if (error.status === 401) throw tokenRefused();
       if (error.status === undefined) throw operatorUnavailable(this.operatorCode, error.reason);
       throw operatorUnavailable(this.operatorCode, error.status >= 300 ? `it answered HTTP ${error.status}` : 'it answered something other than a GraphQL response');
     }
   }
-}
-
-/**
- * A subgraph's answer must be a GraphQL response: an object with `data` (an object or null)
- * and/or `errors` (a list of objects). Anything else (`[]`, `{"data": 1}`, a JSON that is no
- * response) is garbage, told as `OPERATOR_UNAVAILABLE`.
- */
-function asGraphQLResponse(body: unknown, operatorCode: string): SubgraphResponse {
-  const candidate = body as { data?: unknown; errors?: unknown } | null;
-  const isObject = typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate);
-  const dataOk = isObject && (candidate.data === undefined || candidate.data === null || (typeof candidate.data === 'object' && !Array.isArray(candidate.data)));
-  const errorsOk =
-    isObject && (candidate.errors === undefined || (Array.isArray(candidate.errors) && candidate.errors.every((error) => typeof error === 'object' && error !== null)));
-  if (!isObject || !dataOk || !errorsOk || (candidate.data === undefined && candidate.errors === undefined)) {
-    throw operatorUnavailable(operatorCode, 'it answered something other than a GraphQL response');
-  }
-  return candidate as SubgraphResponse;
 }
 
 /**
@@ -112,3 +96,5 @@ export function restrictCachePolicy(options: GraphQLDataSourceProcessOptions<Gat
   const policy = options.incomingRequestContext.overallCachePolicy as { restrict?: (hint: CacheHint) => void } | undefined;
   policy?.restrict?.(hint);
 }
+
+const tokenRefused = () => unauthenticated('The bearer token was refused by an operator subgraph.');

@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { execute, parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { readSharingKey, SharedReads } from '../../shared/src/http/shared-reads';
-import { PartnershipCachePolicy, type CacheHint } from '../partnership/partnership-context';
+import { type CacheHint, CachePolicyAccumulator } from '../../shared/src/http/graphql-http-client';
 import type { GatewayContext } from './gateway-context';
 import { restrictCachePolicy } from './operator-data-source';
 
@@ -50,24 +50,21 @@ export class PartnershipDataSource implements GraphQLDataSource<GatewayContext> 
       isRead && this.deduplicate
         ? readSharingKey({ query: request.query ?? '', variables: request.variables, operationName: request.operationName, authorization: context?.authorization })
         : null;
-    let leader = false;
+    // A sharer gets its own copy of the response; the operators and the hint are read only.
     const { response, unavailable, hint } = await this.shared.run(
       key,
-      () => {
-        leader = true;
-        return this.run(prepared.document, request, context);
-      },
-      (execution) => execution,
+      () => this.run(prepared.document, request, context),
+      (execution) => ({ ...execution, response: structuredClone(execution.response) }),
     );
     for (const operator of unavailable) context?.unavailableOperators?.add(operator);
     restrictCachePolicy(options, isRead ? hint : { maxAge: 0 });
-    return leader ? response : structuredClone(response);
+    return response;
   }
 
   private async run(document: DocumentNode, request: GraphQLDataSourceProcessOptions<GatewayContext>['request'], context: GatewayContext | undefined): Promise<Execution> {
     // Its own record of unreachable operators and cache hints, so that sharers get exactly this execution's.
     const unavailableOperators = new Set<string>();
-    const cachePolicy = new PartnershipCachePolicy(this.cacheMaxAgeSeconds);
+    const cachePolicy = new CachePolicyAccumulator(this.cacheMaxAgeSeconds);
     if (context?.authorization) cachePolicy.restrict({ maxAge: this.cacheMaxAgeSeconds, scope: 'PRIVATE' });
     const result = await execute({
       schema: this.schema,

@@ -26,7 +26,18 @@ export interface Alliance {
   query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Total SQL statements sent by every subgraph so far. */
   sqlStatements(): Promise<number>;
+  /**
+   * Another gateway over the same subgraphs, configured by `env` as the real one reads it (the
+   * test secret and the subgraph URLs are filled in): a production posture beside the test one.
+   * Stopped by `close()`.
+   */
+  startGateway(env: Record<string, string>): Promise<ExtraGateway>;
   close(): Promise<void>;
+}
+
+export interface ExtraGateway {
+  readonly server: GatewayServer;
+  readonly http: RunningHttpServer;
 }
 
 export interface AllianceOptions {
@@ -69,17 +80,30 @@ export async function startAlliance(options: AllianceOptions = {}): Promise<Alli
     });
     return (await response.json()) as GraphQLResponse<T>;
   };
+  const extraGateways: ExtraGateway[] = [];
   return {
     gatewayUrl: http.url,
     gateway,
     subgraphs,
     query,
+    async startGateway(extraEnv) {
+      const full: Record<string, string> = { JWT_SECRET: TEST_JWT_SECRET, ...extraEnv };
+      for (const operator of OPERATORS) full[`${operator.code}_URL`] = subgraphs[operator.code].url;
+      const server = await createGatewayServer(readSupergraphSdl(), OPERATORS, readGatewayConfig(OPERATORS, full));
+      const extra = { server, http: await server.listen(0) };
+      extraGateways.push(extra);
+      return extra;
+    },
     async sqlStatements() {
       let total = 0;
       for (const running of Object.values(subgraphs)) total += await running.metrics.sqlStatementCount();
       return total;
     },
     async close() {
+      for (const extra of extraGateways.splice(0)) {
+        await extra.http.close({ graceMs: 100 });
+        await extra.server.apollo.stop();
+      }
       await http.close();
       await gateway.apollo.stop();
       for (const running of Object.values(subgraphs)) await running.close();
@@ -88,7 +112,8 @@ export async function startAlliance(options: AllianceOptions = {}): Promise<Alli
   };
 }
 
-async function adminQuery(sql: string): Promise<void> {
+/** A statement on the test cluster's `postgres` database (CREATE/DROP DATABASE…). */
+export async function adminQuery(sql: string): Promise<void> {
   const admin = new URL(testDatabaseUrls()[OPERATORS[0].code]);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });

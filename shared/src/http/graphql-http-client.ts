@@ -100,14 +100,14 @@ export class GraphQLHttpClient {
         body,
         signal,
       });
-    } catch (error) {
-      throw this.failure(error, signal);
+    } catch {
+      throw this.failure(signal);
     }
     let text: string;
     try {
       text = await response.body.text();
-    } catch (error) {
-      throw this.failure(error, signal);
+    } catch {
+      throw this.failure(signal);
     }
     let parsed: unknown;
     try {
@@ -119,10 +119,9 @@ export class GraphQLHttpClient {
     return { status: response.statusCode, body: parsed, cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl };
   }
 
-  private failure(error: unknown, signal: AbortSignal): GraphQLCallFailure {
-    if (signal.aborted) return new GraphQLCallFailure(`no answer within ${this.options.timeoutMs} ms`);
-    void error;
-    return new GraphQLCallFailure('it could not be reached');
+  /** Why a call got no answer: the deadline, or anything else that kept it from the server. */
+  private failure(signal: AbortSignal): GraphQLCallFailure {
+    return new GraphQLCallFailure(signal.aborted ? `no answer within ${this.options.timeoutMs} ms` : 'it could not be reached');
   }
 
   private hashOf(query: string): string {
@@ -145,11 +144,58 @@ function isPersistedQueryNotFound(body: unknown): boolean {
  * The cache hint of a subgraph's `Cache-Control` header, as Apollo Server writes it
  * (`max-age=30, public`); anything else, or no header, is "do not cache" (max age 0).
  */
-export function cacheHintOf(header: string | undefined): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
+export function cacheHintOf(header: string | undefined): CacheHint {
   if (!header) return { maxAge: 0 };
   const directives = header.toLowerCase().split(',').map((part) => part.trim());
   if (directives.includes('no-store') || directives.includes('no-cache')) return { maxAge: 0 };
   const maxAge = directives.map((part) => /^max-age=(\d{1,9})$/.exec(part)?.[1]).find((value) => value !== undefined);
   const scope = directives.includes('private') ? 'PRIVATE' : directives.includes('public') ? 'PUBLIC' : undefined;
   return { maxAge: maxAge === undefined ? 0 : Number(maxAge), ...(scope ? { scope } : {}) };
+}
+
+/** A cache hint: max age in seconds, and whether a shared cache may keep the answer. */
+export interface CacheHint {
+  maxAge: number;
+  scope?: 'PUBLIC' | 'PRIVATE';
+}
+
+/**
+ * The cache policy of an answer built from several others (the partnership layer's, from the
+ * operator answers it used): it starts at `baseMaxAge` and every hint restricts it — the smallest
+ * max age wins, PRIVATE wins over PUBLIC.
+ */
+export class CachePolicyAccumulator {
+  private maxAge: number;
+  private scope: 'PUBLIC' | 'PRIVATE' = 'PUBLIC';
+
+  constructor(baseMaxAge: number) {
+    this.maxAge = baseMaxAge;
+  }
+
+  restrict(hint: CacheHint): void {
+    this.maxAge = Math.min(this.maxAge, hint.maxAge);
+    if (hint.scope === 'PRIVATE') this.scope = 'PRIVATE';
+  }
+
+  get hint(): CacheHint {
+    return { maxAge: this.maxAge, scope: this.scope };
+  }
+}
+
+/** A GraphQL response as a server sends it. */
+export interface GraphQLResponseBody {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/**
+ * Whether a parsed body is a GraphQL response: an object with `data` (an object or null) and/or
+ * `errors` (a list of objects). `[]`, `{"data": 1}`, `{}` or any other JSON is not.
+ */
+export function isGraphQLResponse(body: unknown): body is GraphQLResponseBody {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const { data, errors } = body as { data?: unknown; errors?: unknown };
+  if (data === undefined && errors === undefined) return false;
+  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return false;
+  return errors === undefined || (Array.isArray(errors) && errors.every((error) => typeof error === 'object' && error !== null));
 }
