@@ -171,6 +171,8 @@ describe('Limits: hostile documents are refused with 400 before any subgraph is 
     expect(small.status).toBe(200);
     expect(small.body.errors).toBeUndefined();
     expect(small.body.data!.members.nodes).toHaveLength(5);
+    // Verdicts are kept per page sizes: the same document with large ones is still refused.
+    expectRefused(await withoutSql(() => post(query, { outer: 500, inner: 400 })), /^Query Cost limit of 100000 exceeded/);
     // A variable's default value weighs too.
     const defaults = 'query($outer: Int = 500, $inner: Int = 500) { members(first: $outer) { nodes { operator { members(first: $inner) { nodes { id } } } } } }';
     expectRefused(await withoutSql(() => post(defaults)), /^Query Cost limit of 100000 exceeded/);

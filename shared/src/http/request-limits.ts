@@ -150,7 +150,10 @@ function costLimitPlugin<TContext extends BaseContext>(maxCost: number): ApolloS
   // Apollo Server keeps parsed documents: the same operation node comes back for the same query
   // text, and its cost depends only on its page sizes. Verdicts are kept per operation node and
   // page sizes, so a repeated operation is not walked again.
-  const verdicts = new WeakMap<OperationDefinitionNode, { sizeVariables: string[]; byPageSizes: Map<string, string | null> }>();
+  const verdicts = new WeakMap<
+    OperationDefinitionNode,
+    { sizeVariables: string[]; defaults: Map<string, ValueNode | undefined>; byPageSizes: Map<string, string | null> }
+  >();
   return {
     async requestDidStart() {
       return {
@@ -159,10 +162,10 @@ function costLimitPlugin<TContext extends BaseContext>(maxCost: number): ApolloS
           const variables = request.variables ?? {};
           let entry = verdicts.get(operation);
           if (!entry) {
-            entry = { sizeVariables: pageSizeVariables(operation, document), byPageSizes: new Map() };
+            entry = { sizeVariables: pageSizeVariables(operation, document), defaults: variableDefaults(operation), byPageSizes: new Map() };
             verdicts.set(operation, entry);
           }
-          const key = entry.sizeVariables.map((name) => pageSizeKey(variables[name])).join(',');
+          const key = entry.sizeVariables.map((name) => String(pageSizeOf(variables[name], entry.defaults.get(name)))).join(',');
           let verdict = entry.byPageSizes.get(key);
           if (verdict === undefined) {
             const weighed = withPageSizes(document, operation, variables);
@@ -181,11 +184,6 @@ function costLimitPlugin<TContext extends BaseContext>(maxCost: number): ApolloS
 /** Distinct page-size combinations remembered per operation. */
 const MAX_VERDICTS_PER_OPERATION = 256;
 
-/** How a variable weighs as a page size (as `withPageSizes` reads it): its capped value, its default (not given), or unknown. */
-function pageSizeKey(value: unknown): string {
-  if (Number.isInteger(value)) return String(Math.min(Math.max(value as number, 1), MAX_PAGE_SIZE));
-  return value === undefined ? 'default' : 'other';
-}
 
 /** The variables an operation (and its fragments) passes as `first`/`last`. */
 function pageSizeVariables(operation: OperationDefinitionNode, document: DocumentNode): string[] {
@@ -219,9 +217,7 @@ function noSuggestionsPlugin<TContext extends BaseContext>(): ApolloServerPlugin
 }
 
 function withPageSizes(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): DocumentNode {
-  const defaults = new Map<string, ValueNode | undefined>(
-    (operation.variableDefinitions ?? []).map((definition) => [definition.variable.name.value, definition.defaultValue]),
-  );
+  const defaults = variableDefaults(operation);
   // Only the operation being run is weighed (armor weighs every operation of the document).
   const others = new Set(document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION && d !== operation));
   const pruned: DocumentNode = { ...document, definitions: document.definitions.filter((d) => !others.has(d)) };
@@ -229,16 +225,27 @@ function withPageSizes(document: DocumentNode, operation: OperationDefinitionNod
     Argument(node) {
       if (node.name.value !== 'first' && node.name.value !== 'last') return undefined;
       let size: number | undefined;
-      if (node.value.kind === Kind.INT) size = Number(node.value.value);
-      else if (node.value.kind === Kind.VARIABLE) {
-        const name = node.value.name.value;
-        const given = variables[name];
-        const fallback = defaults.get(name);
-        if (Number.isInteger(given)) size = given as number;
-        else if (given === undefined && fallback?.kind === Kind.INT) size = Number(fallback.value);
-      }
+      if (node.value.kind === Kind.INT) size = capped(Number(node.value.value));
+      else if (node.value.kind === Kind.VARIABLE) size = pageSizeOf(variables[node.value.name.value], defaults.get(node.value.name.value));
       if (size === undefined) return undefined;
-      return { ...node, value: { kind: Kind.INT, value: String(Math.min(Math.max(size, 1), MAX_PAGE_SIZE)) } };
+      return { ...node, value: { kind: Kind.INT, value: String(size) } };
     },
   });
+}
+
+function variableDefaults(operation: OperationDefinitionNode): Map<string, ValueNode | undefined> {
+  return new Map((operation.variableDefinitions ?? []).map((definition) => [definition.variable.name.value, definition.defaultValue]));
+}
+
+const capped = (size: number) => Math.min(Math.max(size, 1), MAX_PAGE_SIZE);
+
+/**
+ * The page size a `first`/`last` variable weighs: its value, else its default when it is not
+ * given, capped to 1…MAX_PAGE_SIZE; undefined when neither is an integer (armor's own weighing).
+ * The cost verdicts are kept per these sizes.
+ */
+function pageSizeOf(given: unknown, fallback: ValueNode | undefined): number | undefined {
+  if (Number.isInteger(given)) return capped(given as number);
+  if (given === undefined && fallback?.kind === Kind.INT) return capped(Number(fallback.value));
+  return undefined;
 }
