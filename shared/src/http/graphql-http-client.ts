@@ -77,7 +77,11 @@ export class GraphQLHttpClient {
       this.persisted.delete(key);
     }
     const registered = await this.send(url, operation, { query: operation.query, extensions: { persistedQuery } }, signal);
-    if (registered.status < 300 && !isPersistedQueryNotFound(registered.body)) this.persisted.add(key);
+    if (registered.status < 300 && !isPersistedQueryNotFound(registered.body)) {
+      // Bounded like the hashes: clients can make the plans' operations endlessly various.
+      if (this.persisted.size >= MAX_HASHED_QUERIES) this.persisted.delete(this.persisted.values().next().value!);
+      this.persisted.add(key);
+    }
     return registered;
   }
 
