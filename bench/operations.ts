@@ -1,8 +1,12 @@
 import { EXAMPLE_OPERATIONS } from '../examples/example-operations';
+import type { Topology } from './cpu-placement';
 import { queryData } from './graphql-client';
 
-/** Where a cell's requests go. */
-export type TargetKey = 'ours' | 'hiveDedupOn' | 'hiveDedupOff' | 'direct' | 'oursCached';
+/** Where a cell's requests go, and on which CPUs (bench/cpu-placement.ts). */
+export type TargetKey = 'ours' | 'hiveDedupOn' | 'hiveDedupOff' | 'direct' | 'oursCached' | 'oursSplit' | 'hiveSplit' | 'directSplit';
+
+/** The services a target sends to; the `…Split` targets are the same services on split CPUs. */
+export type ServiceKey = 'ours' | 'hiveDedupOn' | 'hiveDedupOff' | 'direct' | 'oursCached';
 
 export const TARGET_LABELS: Record<TargetKey, string> = {
   ours: 'ours',
@@ -10,7 +14,22 @@ export const TARGET_LABELS: Record<TargetKey, string> = {
   hiveDedupOff: 'Hive (dedup off)',
   direct: 'megalis subgraph (direct)',
   oursCached: 'ours, response cache on',
+  oursSplit: 'ours — split CPUs',
+  hiveSplit: 'Hive (dedup on) — split CPUs',
+  directSplit: 'megalis subgraph (direct) — split CPUs',
 };
+
+const SPLIT_TARGETS: Partial<Record<TargetKey, ServiceKey>> = { oursSplit: 'ours', hiveSplit: 'hiveDedupOn', directSplit: 'direct' };
+
+/** The service a target's requests go to. */
+export function serviceOf(target: TargetKey): ServiceKey {
+  return SPLIT_TARGETS[target] ?? (target as ServiceKey);
+}
+
+/** The CPU placement a target is measured under. */
+export function topologyOf(target: TargetKey): Topology {
+  return SPLIT_TARGETS[target] ? 'split' : 'shared';
+}
 
 export interface BenchOperation {
   key: string;
@@ -168,8 +187,8 @@ export async function buildOperations(gatewayUrl: string): Promise<BenchOperatio
       query: OPERATOR_PAGE,
       directQuery: OPERATOR_PAGE_DIRECT,
       variables: operatorPageVariables,
-      targets: [...GATEWAYS, 'direct'],
-      note: 'direct: `megalisOperator { members(…) { nodes { name population } } }` sent to the megalis subgraph itself (the floor).',
+      targets: [...GATEWAYS, 'direct', 'oursSplit', 'hiveSplit', 'directSplit'],
+      note: 'direct: `megalisOperator { members(…) { nodes { name population } } }` sent to the megalis subgraph itself (the floor). The three "split CPUs" targets are the same services with the gateway tier and the subgraph tier on CPUs of their own (see "How it is measured").',
     },
     {
       key: 'operators-deep',

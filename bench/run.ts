@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { metricValue, postGraphQL, readMetrics } from './graphql-client';
 import { type LoadResult, runLoad, stopCurrentLoad } from './load';
-import { type BenchOperation, buildOperations, TARGET_LABELS, type TargetKey } from './operations';
+import { type BenchOperation, buildOperations, type ServiceKey, serviceOf, TARGET_LABELS, type TargetKey, topologyOf } from './operations';
 import { markdown, type RunContext } from './markdown';
 import { type CellResult, ratios, ratiosTable, reading, resultsTable, summarize } from './report';
 import { readSettings, type Settings } from './settings';
@@ -20,7 +20,7 @@ const started = Date.now();
 const log = (message: string) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}\n`);
 
 function targetUrl(stack: Stack, target: TargetKey): string {
-  switch (target) {
+  switch (serviceOf(target)) {
     case 'ours':
       return stack.ours.url;
     case 'oursCached':
@@ -35,7 +35,7 @@ function targetUrl(stack: Stack, target: TargetKey): string {
 }
 
 function bodiesFor(operation: BenchOperation, target: TargetKey): string[] {
-  const query = target === 'direct' ? operation.directQuery : operation.query;
+  const query = serviceOf(target) === 'direct' ? operation.directQuery : operation.query;
   if (!query) throw new Error(`${operation.key} has no query for ${target}`);
   return operation.variables.map((variables) => JSON.stringify({ query, variables }));
 }
@@ -46,7 +46,7 @@ async function sqlStatements(stack: Stack): Promise<number> {
 }
 
 async function gatewayRss(stack: Stack, target: TargetKey): Promise<number | null> {
-  switch (target) {
+  switch (serviceOf(target)) {
     case 'ours':
       return metricValue(await readMetrics(stack.ours.baseUrl), 'process_resident_memory_bytes');
     case 'oursCached':
@@ -62,7 +62,7 @@ async function gatewayRss(stack: Stack, target: TargetKey): Promise<number | nul
 
 /** The processes doing a gateway's work: Hive Gateway's includes its standalone partnership subgraph. */
 function gatewayPids(stack: Stack, target: TargetKey): number[] {
-  switch (target) {
+  switch (serviceOf(target)) {
     case 'ours':
       return [stack.ours.pid];
     case 'oursCached':
@@ -86,9 +86,24 @@ function totalCpuSeconds(pids: number[]): number | null {
   return total;
 }
 
+/** `--only` and `--targets`: a focused run (an unknown key is an error, not an empty table). */
+function selectOperations(all: BenchOperation[], settings: Settings, canSplit: boolean): BenchOperation[] {
+  const knownTargets = Object.keys(TARGET_LABELS);
+  for (const key of settings.only) if (!all.some((operation) => operation.key === key)) throw new Error(`--only: no operation ${JSON.stringify(key)}; known: ${all.map((operation) => operation.key).join(', ')}`);
+  for (const key of settings.targets) if (!knownTargets.includes(key)) throw new Error(`--targets: no target ${JSON.stringify(key)}; known: ${knownTargets.join(', ')}`);
+  return all
+    .filter((operation) => !settings.only.length || settings.only.includes(operation.key))
+    .map((operation) => ({
+      ...operation,
+      targets: operation.targets.filter((target) => (!settings.targets.length || settings.targets.includes(target)) && (canSplit || topologyOf(target) === 'shared')),
+    }))
+    .filter((operation) => operation.targets.length > 0);
+}
+
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function measureCell(stack: Stack, settings: Settings, operation: BenchOperation, target: TargetKey, round: number): Promise<CellResult> {
+  stack.placement.apply(topologyOf(target));
   const before = await sqlStatements(stack);
   const gatewayProcesses = gatewayPids(stack, target);
   const subgraphProcesses = Object.values(stack.subgraphs).map((subgraph) => subgraph.pid);
@@ -134,7 +149,8 @@ async function validate(stack: Stack, operations: BenchOperation[]): Promise<str
           const where = error?.extensions?.serviceName ? ` (from the ${String(error.extensions.serviceName)} subgraph)` : '';
           problems.push(`${operation.key} on ${TARGET_LABELS[target]}: HTTP ${status}, ${body.errors?.length ?? 0} error(s), ${body.data ? 'with' : 'without'} data; first: ${JSON.stringify(error?.message ?? body).slice(0, 300)}${where}`);
         }
-        if (target !== 'ours' && target !== 'direct' && body.data) {
+        const service: ServiceKey = serviceOf(target);
+        if (service !== 'ours' && service !== 'direct' && body.data) {
           const ours = await postGraphQL(stack.ours.url, query, variables);
           if (JSON.stringify(ours.body.data) !== JSON.stringify(body.data)) problems.push(`${operation.key} on ${TARGET_LABELS[target]}: its data differs from ours`);
         }
@@ -182,11 +198,13 @@ async function main(): Promise<void> {
   try {
     const stack = await startStack(cleanup, log);
     log(`everything ready in ${stack.startSeconds.toFixed(1)} s`);
-    const operations = await buildOperations(stack.ours.url);
+    const allOperations = await buildOperations(stack.ours.url);
+    if (stack.placement.unavailable) log(`the "split CPUs" targets are skipped: ${stack.placement.unavailable}`);
+    const operations = selectOperations(allOperations, settings, stack.placement.unavailable === null);
     log(`variable pools: ${operations.map((operation) => `${operation.key} ${operation.variables.length}`).join(', ')}`);
     const problems = await validate(stack, operations);
     for (const problem of problems) log(`check failed: ${problem}`);
-    const dedup = await deduplicationCheck(stack, operations.find((operation) => operation.key === 'operators-deep')!);
+    const dedup = await deduplicationCheck(stack, allOperations.find((operation) => operation.key === 'operators-deep')!);
     log(`deduplication check (megalis requests for 20 identical): ${JSON.stringify(dedup)}`);
     if ((dedup[TARGET_LABELS.hiveDedupOff] ?? 0) < 20) log('warning: Hive Gateway (dedup off) still deduplicated: the @transport option did not take effect');
 
@@ -195,6 +213,7 @@ async function main(): Promise<void> {
       log(`warm-up: ${cells.length} cells × ${settings.warmupSeconds} s`);
       for (const { operation, target } of cells) {
         if (stopping) return;
+        stack.placement.apply(topologyOf(target));
         await runLoad({ url: targetUrl(stack, target), bodies: bodiesFor(operation, target), connections: settings.connections, durationSeconds: settings.warmupSeconds });
       }
     }

@@ -10,7 +10,13 @@ export interface Settings {
   warmupSeconds: number;
   connections: number;
   out: string;
+  /** Operation keys to run (`--only a,b`); all when empty. */
+  only: string[];
+  /** Targets to run (`--targets ours,direct`); all when empty. */
+  targets: string[];
 }
+
+const list = (raw: string | undefined): string[] => (raw ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 
 /** The command line: `--quick`, or each setting on its own. */
 export function readSettings(argv: string[]): Settings {
@@ -23,6 +29,8 @@ export function readSettings(argv: string[]): Settings {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       out: { type: 'string' },
+      only: { type: 'string' },
+      targets: { type: 'string' },
     },
     strict: true,
   });
@@ -40,5 +48,7 @@ export function readSettings(argv: string[]): Settings {
     warmupSeconds: number('warmup', values.warmup, quick ? 0.3 : 3, 0),
     connections: Math.round(number('connections', values.connections, 10, 1)),
     out: resolve(process.cwd(), values.out ?? resolve(ROOT, 'BENCHMARKS.md')),
+    only: list(values.only),
+    targets: list(values.targets),
   };
 }

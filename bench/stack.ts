@@ -12,6 +12,7 @@ import { serviceNodeOptions } from '../shared/src/runtime/node-options';
 import { loadOperatorModule } from '../subgraphs/operator-modules';
 import { startHiveGateway, type RunningHiveGateway } from '../test/support/hive-gateway';
 import { freePorts, spawnCollected, type Spawned } from '../test/support/processes';
+import { type CpuPlacement, cpuPlacement } from './cpu-placement';
 import { withoutHiveDeduplication } from './hive-options';
 
 /**
@@ -46,6 +47,8 @@ export interface Stack {
   readonly seededMembers: Record<string, number>;
   /** Seconds from the start to the last service ready; seeding is part of it. */
   readonly startSeconds: number;
+  /** Puts the processes on CPUs for a cell (bench/cpu-placement.ts). */
+  readonly placement: CpuPlacement;
 }
 
 /**
@@ -172,7 +175,12 @@ export async function startStack(cleanup: Cleanup, log: (message: string) => voi
   });
   log(`ready: subgraphs ${OPERATORS.map((operator) => `${operator.slug} ${subgraphs[operator.code].url}`).join(', ')}`);
   log(`ready: ours ${ours.url}, Hive ${hiveDedupOn.url} (dedup on), ${hiveDedupOff.url} (dedup off), partnership ${partnership.url}`);
-  return { subgraphs, ours, oursCached, partnership, hiveDedupOn, hiveDedupOff, seededMembers, startSeconds: (Date.now() - started) / 1000 };
+  const placement = cpuPlacement({
+    gatewayTier: [ours.pid, oursCached.pid, partnership.pid, hiveDedupOn.pid, hiveDedupOff.pid],
+    subgraphTier: Object.values(subgraphs).map((subgraph) => subgraph.pid),
+    postgresDataDir: dataDir,
+  });
+  return { subgraphs, ours, oursCached, partnership, hiveDedupOn, hiveDedupOff, seededMembers, startSeconds: (Date.now() - started) / 1000, placement };
 }
 
 /** Creates, migrates and seeds every operator's database, as test/global-setup.ts does. */
