@@ -43,7 +43,7 @@ export type CreateServiceInput = {
   category: ServiceCategory;
   /** Identifies the request for idempotent retries: the same value from the same caller returns the first result and writes once (1 to 100 characters). */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Code, unique in that catalogue: 1 to 64 characters of A-Z, 0-9 and _. */
+  /** Code, unique in the operator's catalogue: 1 to 64 characters of A-Z, 0-9 and _. */
   code: Scalars['String']['input'];
   /** Description: 1 to 5,000 characters. */
   description: Scalars['String']['input'];
@@ -544,7 +544,7 @@ export type RegisterMemberInput = {
   operator: OperatorCode;
   /** Population: 0 to 20,000,000. */
   population?: InputMaybe<Scalars['Int']['input']>;
-  /** SIREN: 9 digits, Luhn-valid, not already in that directory. */
+  /** SIREN: 9 digits, Luhn-valid, not already in the operator's directory. */
   siren: Scalars['String']['input'];
 };
 
@@ -561,7 +561,7 @@ export type RegisterMemberPayload = {
 export type RetireServiceInput = {
   /** Identifies the request for idempotent retries: the same value from the same caller returns the first result and writes once (1 to 100 characters). */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The service's `version` the change is based on. */
+  /** The service's `version` the change is based on; a stale one is CONFLICT. */
   expectedVersion: Scalars['Int']['input'];
   /** The service's ID. */
   id: Scalars['ID']['input'];
@@ -704,7 +704,7 @@ export type ServicePayload = {
 export type SetMembershipStatusInput = {
   /** Identifies the request for idempotent retries: the same value from the same caller returns the first result and writes once (1 to 100 characters). */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The member's `version` the change is based on. */
+  /** The member's `version` the change is based on; a stale one is CONFLICT. */
   expectedVersion: Scalars['Int']['input'];
   /** The member's ID. */
   id: Scalars['ID']['input'];
@@ -893,7 +893,7 @@ export type UpdateServiceInput = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   /** Description: 1 to 5,000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
-  /** The service's `version` the change is based on. */
+  /** The service's `version` the change is based on; a stale one is CONFLICT. */
   expectedVersion: Scalars['Int']['input'];
   /** The service's ID. */
   id: Scalars['ID']['input'];

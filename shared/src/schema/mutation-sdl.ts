@@ -8,110 +8,133 @@ import { mutationFieldNames } from './index-fields';
  * concurrency, idempotency, audit). Payloads return entity references that the gateway hydrates.
  */
 
-const MEMBER_FIELDS = `  "Official name: 1 to 300 characters."
-  name: String
-  "Kind of public body."
-  kind: MemberKind
-  "INSEE code of a commune (5 characters)."
-  inseeCode: String
-  "Population: 0 to 20,000,000."
-  population: Int
-  "The département of the seat: an INSEE code inside the operator's territory."
-  departement: String
-  "Contact e-mail (private)."
-  contactEmail: String
-  "Annual contribution in euros (private)."
-  annualContribution: Int`;
-
-const CLIENT_MUTATION_ID = `  "Identifies the request for idempotent retries: the same value from the same caller returns the first result and writes once (1 to 100 characters)."
-  clientMutationId: String`;
-
-/** Operator-side inputs (no operator field: the subgraph is the operator). */
-export const OPERATOR_MUTATION_TYPES_SDL = `"""
-A new member (operator subgraph).
-"""
-input MemberRegistration @inaccessible {
-  "SIREN: 9 digits, Luhn-valid, not already in the directory."
-  siren: String!
-${MEMBER_FIELDS.replace('name: String', 'name: String!').replace('kind: MemberKind\n', 'kind: MemberKind!\n').replace('departement: String\n', 'departement: String!\n')}
-${CLIENT_MUTATION_ID}
+/** One field of a write's input. */
+interface InputField {
+  name: string;
+  type: string;
+  description: string;
 }
 
-"""
-Changes to a member (operator subgraph).
-"""
-input MemberUpdate @inaccessible {
-  "The member's global ID."
-  id: ID!
-  "The version the change is based on."
-  expectedVersion: Int!
-${MEMBER_FIELDS}
-${CLIENT_MUTATION_ID}
+const field = (name: string, type: string, description: string): InputField => ({ name, type, description });
+
+const CLIENT_MUTATION_ID = field(
+  'clientMutationId',
+  'String',
+  'Identifies the request for idempotent retries: the same value from the same caller returns the first result and writes once (1 to 100 characters).',
+);
+
+/** A member's writable fields, optional (an update); a registration requires some of them. */
+const MEMBER_FIELDS: InputField[] = [
+  field('name', 'String', 'Official name: 1 to 300 characters.'),
+  field('kind', 'MemberKind', 'Kind of public body.'),
+  field('inseeCode', 'String', 'INSEE code of a commune (5 characters).'),
+  field('population', 'Int', 'Population: 0 to 20,000,000.'),
+  field('departement', 'String', "The département of the seat: an INSEE code inside the operator's territory."),
+  field('contactEmail', 'String', 'Contact e-mail (private).'),
+  field('annualContribution', 'Int', 'Annual contribution in euros (private).'),
+];
+
+/** A service's changeable fields, optional. */
+const SERVICE_FIELDS: InputField[] = [
+  field('name', 'String', 'Name: 1 to 200 characters.'),
+  field('category', 'ServiceCategory', 'Category.'),
+  field('description', 'String', 'Description: 1 to 5,000 characters.'),
+  field('product', 'String', 'Product name, up to 200 characters.'),
+];
+
+const required = (fields: InputField[], names: string[]): InputField[] =>
+  fields.map((input) => (names.includes(input.name) ? { ...input, type: `${input.type}!` } : input));
+const idOf = (thing: 'member' | 'service') => field('id', 'ID!', `The ${thing}'s ID.`);
+const versionOf = (thing: 'member' | 'service') =>
+  field('expectedVersion', 'Int!', `The ${thing}'s \`version\` the change is based on; a stale one is CONFLICT.`);
+
+/**
+ * Each write's input, written once. The operator subgraph's `@inaccessible` input has the fields as
+ * they are (the subgraph is the operator); the public inputs of the partnership subgraph are the
+ * same fields, with `operator` first where the write names its operator, and a description of
+ * their own where the public one says more.
+ */
+interface WriteInput {
+  operatorInput: string;
+  operatorDescription: string;
+  fields: InputField[];
+  publicInputs: { name: string; description: string; operator?: string; descriptions?: Record<string, string> }[];
 }
 
-"""
-A status change (operator subgraph).
-"""
-input MembershipStatusUpdate @inaccessible {
-  "The member's global ID."
-  id: ID!
-  "The version the change is based on."
-  expectedVersion: Int!
-  "The new status."
-  status: MembershipStatus!
-  "Why: 1 to 500 characters."
-  reason: String!
-${CLIENT_MUTATION_ID}
+const WRITE_INPUTS: WriteInput[] = [
+  {
+    operatorInput: 'MemberRegistration',
+    operatorDescription: 'A new member (operator subgraph).',
+    fields: [
+      field('siren', 'String!', "SIREN: 9 digits, Luhn-valid, not already in the operator's directory."),
+      ...required(MEMBER_FIELDS, ['name', 'kind', 'departement']),
+      CLIENT_MUTATION_ID,
+    ],
+    publicInputs: [{ name: 'RegisterMemberInput', description: 'A new member.', operator: 'The operator whose directory receives the member.' }],
+  },
+  {
+    operatorInput: 'MemberUpdate',
+    operatorDescription: 'Changes to a member (operator subgraph).',
+    fields: [idOf('member'), versionOf('member'), ...MEMBER_FIELDS, CLIENT_MUTATION_ID],
+    publicInputs: [{ name: 'UpdateMemberInput', description: 'Changes to a member; absent fields are left as they are.' }],
+  },
+  {
+    operatorInput: 'MembershipStatusUpdate',
+    operatorDescription: 'A status change (operator subgraph).',
+    fields: [
+      idOf('member'),
+      versionOf('member'),
+      field('status', 'MembershipStatus!', 'The new status.'),
+      field('reason', 'String!', 'Why: 1 to 500 characters.'),
+      CLIENT_MUTATION_ID,
+    ],
+    publicInputs: [{ name: 'SetMembershipStatusInput', description: 'A status change.' }],
+  },
+  {
+    operatorInput: 'SubscriptionChange',
+    operatorDescription: 'A member × service pair (operator subgraph).',
+    fields: [field('memberId', 'ID!', "The member's ID."), field('serviceId', 'ID!', "The service's ID."), CLIENT_MUTATION_ID],
+    publicInputs: [
+      {
+        name: 'SubscribeInput',
+        description: "A member and a service of its operator's catalogue.",
+        descriptions: { serviceId: "The service's ID (same operator, not retired)." },
+      },
+      { name: 'UnsubscribeInput', description: 'A member and a service it is subscribed to.' },
+    ],
+  },
+  {
+    operatorInput: 'ServiceCreation',
+    operatorDescription: 'A new service (operator subgraph).',
+    fields: [
+      field('code', 'String!', "Code, unique in the operator's catalogue: 1 to 64 characters of A-Z, 0-9 and _."),
+      ...required(SERVICE_FIELDS, ['name', 'category', 'description']),
+      field('vendorName', 'String', 'Vendor name, up to 200 characters (created if new).'),
+      CLIENT_MUTATION_ID,
+    ],
+    publicInputs: [{ name: 'CreateServiceInput', description: 'A new service.', operator: 'The operator whose catalogue receives the service.' }],
+  },
+  {
+    operatorInput: 'ServiceUpdate',
+    operatorDescription: 'Changes to a service (operator subgraph).',
+    fields: [idOf('service'), versionOf('service'), ...SERVICE_FIELDS, CLIENT_MUTATION_ID],
+    publicInputs: [{ name: 'UpdateServiceInput', description: 'Changes to a service; absent fields are left as they are.' }],
+  },
+  {
+    operatorInput: 'ServiceRetirement',
+    operatorDescription: 'Retirement of a service (operator subgraph).',
+    fields: [idOf('service'), versionOf('service'), CLIENT_MUTATION_ID],
+    publicInputs: [{ name: 'RetireServiceInput', description: 'The retirement of a service.' }],
+  },
+];
+
+function inputSdl(name: string, description: string, fields: InputField[], directives = ''): string {
+  const body = fields.map((input) => `  ${JSON.stringify(input.description)}\n  ${input.name}: ${input.type}`).join('\n');
+  return `"""\n${description}\n"""\ninput ${name}${directives} {\n${body}\n}`;
 }
 
-"""
-A member × service pair (operator subgraph).
-"""
-input SubscriptionChange @inaccessible {
-  "The member's global ID."
-  memberId: ID!
-  "The service's global ID."
-  serviceId: ID!
-${CLIENT_MUTATION_ID}
-}
-
-"""
-A new service (operator subgraph).
-"""
-input ServiceCreation @inaccessible {
-  "Code, unique in the catalogue: 1 to 64 characters of A-Z, 0-9 and _."
-  code: String!
-  "Name: 1 to 200 characters."
-  name: String!
-  "Category."
-  category: ServiceCategory!
-  "Description: 1 to 5,000 characters."
-  description: String!
-  "Product name, up to 200 characters."
-  product: String
-  "Vendor name, up to 200 characters (created if new)."
-  vendorName: String
-${CLIENT_MUTATION_ID}
-}
-
-"""
-Changes to a service (operator subgraph).
-"""
-input ServiceUpdate @inaccessible {
-  "The service's global ID."
-  id: ID!
-  "The version the change is based on."
-  expectedVersion: Int!
-  "Name: 1 to 200 characters."
-  name: String
-  "Category."
-  category: ServiceCategory
-  "Description: 1 to 5,000 characters."
-  description: String
-  "Product name, up to 200 characters."
-  product: String
-${CLIENT_MUTATION_ID}
-}
+/** Operator-side inputs and result type (no operator field: the subgraph is the operator). */
+export const OPERATOR_MUTATION_TYPES_SDL = `${WRITE_INPUTS.map((write) => inputSdl(write.operatorInput, write.operatorDescription, write.fields, ' @inaccessible')).join('\n\n')}
 
 """
 The result of an operator-side mutation: the changed object's ID (operator subgraph).
@@ -124,6 +147,16 @@ type MutationResult @shareable @inaccessible {
   "Echo of the input's clientMutationId."
   clientMutationId: String
 }`;
+
+/** The public inputs, from the same field lists. */
+const PUBLIC_INPUTS_SDL = WRITE_INPUTS.flatMap((write) =>
+  write.publicInputs.map((input) =>
+    inputSdl(input.name, input.description, [
+      ...(input.operator ? [field('operator', 'OperatorCode!', input.operator)] : []),
+      ...write.fields.map((each) => ({ ...each, description: input.descriptions?.[each.name] ?? each.description })),
+    ]),
+  ),
+).join('\n\n');
 
 export function operatorMutationFieldsSdl(operator: OperatorDefinition): string {
   const f = mutationFieldNames(operator);
@@ -144,17 +177,6 @@ export function operatorMutationFieldsSdl(operator: OperatorDefinition): string 
   "Retires a service (partnership layer)."
   ${f.retireService}(input: ServiceRetirement!): MutationResult! @inaccessible`;
 }
-
-export const SERVICE_RETIREMENT_SDL = `"""
-Retirement of a service (operator subgraph).
-"""
-input ServiceRetirement @inaccessible {
-  "The service's global ID."
-  id: ID!
-  "The version the change is based on."
-  expectedVersion: Int!
-${CLIENT_MUTATION_ID}
-}`;
 
 /** The public mutations (partnership subgraph). */
 export const PARTNERSHIP_MUTATIONS_SDL = `"""
@@ -182,18 +204,6 @@ type Mutation {
 }
 
 """
-A new member.
-"""
-input RegisterMemberInput {
-  "The operator whose directory receives the member."
-  operator: OperatorCode!
-  "SIREN: 9 digits, Luhn-valid, not already in that directory."
-  siren: String!
-${MEMBER_FIELDS.replace('name: String', 'name: String!').replace('kind: MemberKind\n', 'kind: MemberKind!\n').replace('departement: String\n', 'departement: String!\n')}
-${CLIENT_MUTATION_ID}
-}
-
-"""
 The result of registerMember.
 """
 type RegisterMemberPayload {
@@ -201,18 +211,6 @@ type RegisterMemberPayload {
   member: Member
   "Echo of the input's clientMutationId."
   clientMutationId: String
-}
-
-"""
-Changes to a member; absent fields are left as they are.
-"""
-input UpdateMemberInput {
-  "The member's ID."
-  id: ID!
-  "The member's \`version\` the change is based on; a stale one is CONFLICT."
-  expectedVersion: Int!
-${MEMBER_FIELDS}
-${CLIENT_MUTATION_ID}
 }
 
 """
@@ -226,21 +224,6 @@ type UpdateMemberPayload {
 }
 
 """
-A status change.
-"""
-input SetMembershipStatusInput {
-  "The member's ID."
-  id: ID!
-  "The member's \`version\` the change is based on."
-  expectedVersion: Int!
-  "The new status."
-  status: MembershipStatus!
-  "Why: 1 to 500 characters."
-  reason: String!
-${CLIENT_MUTATION_ID}
-}
-
-"""
 The result of setMembershipStatus.
 """
 type SetMembershipStatusPayload {
@@ -248,28 +231,6 @@ type SetMembershipStatusPayload {
   member: Member
   "Echo of the input's clientMutationId."
   clientMutationId: String
-}
-
-"""
-A member and a service of its operator's catalogue.
-"""
-input SubscribeInput {
-  "The member's ID."
-  memberId: ID!
-  "The service's ID (same operator, not retired)."
-  serviceId: ID!
-${CLIENT_MUTATION_ID}
-}
-
-"""
-A member and a service it is subscribed to.
-"""
-input UnsubscribeInput {
-  "The member's ID."
-  memberId: ID!
-  "The service's ID."
-  serviceId: ID!
-${CLIENT_MUTATION_ID}
 }
 
 """
@@ -285,57 +246,6 @@ type SubscriptionPayload {
 }
 
 """
-A new service.
-"""
-input CreateServiceInput {
-  "The operator whose catalogue receives the service."
-  operator: OperatorCode!
-  "Code, unique in that catalogue: 1 to 64 characters of A-Z, 0-9 and _."
-  code: String!
-  "Name: 1 to 200 characters."
-  name: String!
-  "Category."
-  category: ServiceCategory!
-  "Description: 1 to 5,000 characters."
-  description: String!
-  "Product name, up to 200 characters."
-  product: String
-  "Vendor name, up to 200 characters (created if new)."
-  vendorName: String
-${CLIENT_MUTATION_ID}
-}
-
-"""
-Changes to a service; absent fields are left as they are.
-"""
-input UpdateServiceInput {
-  "The service's ID."
-  id: ID!
-  "The service's \`version\` the change is based on."
-  expectedVersion: Int!
-  "Name: 1 to 200 characters."
-  name: String
-  "Category."
-  category: ServiceCategory
-  "Description: 1 to 5,000 characters."
-  description: String
-  "Product name, up to 200 characters."
-  product: String
-${CLIENT_MUTATION_ID}
-}
-
-"""
-The retirement of a service.
-"""
-input RetireServiceInput {
-  "The service's ID."
-  id: ID!
-  "The service's \`version\` the change is based on."
-  expectedVersion: Int!
-${CLIENT_MUTATION_ID}
-}
-
-"""
 The result of createService, updateService and retireService.
 """
 type ServicePayload {
@@ -343,4 +253,6 @@ type ServicePayload {
   service: Service
   "Echo of the input's clientMutationId."
   clientMutationId: String
-}`;
+}
+
+${PUBLIC_INPUTS_SDL}`;

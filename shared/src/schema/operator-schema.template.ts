@@ -1,7 +1,7 @@
 import type { OperatorDefinition } from '../operators/operator-definition';
 import { DOMAIN_ENUMS_SDL, FEDERATION_VERSION, LIST_TYPES_SDL, MEMBERS_ARGS_SDL, operatorIndexSdl } from './common-sdl';
 import { indexFieldNames } from './index-fields';
-import { OPERATOR_MUTATION_TYPES_SDL, SERVICE_RETIREMENT_SDL, operatorMutationFieldsSdl } from './mutation-sdl';
+import { OPERATOR_MUTATION_TYPES_SDL, operatorMutationFieldsSdl } from './mutation-sdl';
 
 /** The fields of a member, in the shared interface and in every operator's concrete type. */
 const memberFields = (subscription: string) => `  "Global, opaque ID."
@@ -92,8 +92,6 @@ ${operatorMutationFieldsSdl(operator)}
 }
 
 ${OPERATOR_MUTATION_TYPES_SDL}
-
-${SERVICE_RETIREMENT_SDL}
 
 """
 A change of a member's status.

@@ -247,7 +247,7 @@ export type MemberRegistration = {
   name: Scalars['String']['input'];
   /** Population: 0 to 20,000,000. */
   population?: InputMaybe<Scalars['Int']['input']>;
-  /** SIREN: 9 digits, Luhn-valid, not already in the directory. */
+  /** SIREN: 9 digits, Luhn-valid, not already in the operator's directory. */
   siren: Scalars['String']['input'];
 };
 
@@ -261,9 +261,9 @@ export type MemberUpdate = {
   contactEmail?: InputMaybe<Scalars['String']['input']>;
   /** The département of the seat: an INSEE code inside the operator's territory. */
   departement?: InputMaybe<Scalars['String']['input']>;
-  /** The version the change is based on. */
+  /** The member's `version` the change is based on; a stale one is CONFLICT. */
   expectedVersion: Scalars['Int']['input'];
-  /** The member's global ID. */
+  /** The member's ID. */
   id: Scalars['ID']['input'];
   /** INSEE code of a commune (5 characters). */
   inseeCode?: InputMaybe<Scalars['String']['input']>;
@@ -311,9 +311,9 @@ export type MembershipStatusChange = {
 export type MembershipStatusUpdate = {
   /** Identifies the request for idempotent retries: the same value from the same caller returns the first result and writes once (1 to 100 characters). */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The version the change is based on. */
+  /** The member's `version` the change is based on; a stale one is CONFLICT. */
   expectedVersion: Scalars['Int']['input'];
-  /** The member's global ID. */
+  /** The member's ID. */
   id: Scalars['ID']['input'];
   /** Why: 1 to 500 characters. */
   reason: Scalars['String']['input'];
@@ -553,7 +553,7 @@ export type ServiceCreation = {
   category: ServiceCategory;
   /** Identifies the request for idempotent retries: the same value from the same caller returns the first result and writes once (1 to 100 characters). */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Code, unique in the catalogue: 1 to 64 characters of A-Z, 0-9 and _. */
+  /** Code, unique in the operator's catalogue: 1 to 64 characters of A-Z, 0-9 and _. */
   code: Scalars['String']['input'];
   /** Description: 1 to 5,000 characters. */
   description: Scalars['String']['input'];
@@ -579,9 +579,9 @@ export type ServiceIndexFilter = {
 export type ServiceRetirement = {
   /** Identifies the request for idempotent retries: the same value from the same caller returns the first result and writes once (1 to 100 characters). */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The version the change is based on. */
+  /** The service's `version` the change is based on; a stale one is CONFLICT. */
   expectedVersion: Scalars['Int']['input'];
-  /** The service's global ID. */
+  /** The service's ID. */
   id: Scalars['ID']['input'];
 };
 
@@ -611,9 +611,9 @@ export type ServiceUpdate = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   /** Description: 1 to 5,000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
-  /** The version the change is based on. */
+  /** The service's `version` the change is based on; a stale one is CONFLICT. */
   expectedVersion: Scalars['Int']['input'];
-  /** The service's global ID. */
+  /** The service's ID. */
   id: Scalars['ID']['input'];
   /** Name: 1 to 200 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
@@ -625,9 +625,9 @@ export type ServiceUpdate = {
 export type SubscriptionChange = {
   /** Identifies the request for idempotent retries: the same value from the same caller returns the first result and writes once (1 to 100 characters). */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The member's global ID. */
+  /** The member's ID. */
   memberId: Scalars['ID']['input'];
-  /** The service's global ID. */
+  /** The service's ID. */
   serviceId: Scalars['ID']['input'];
 };
 
