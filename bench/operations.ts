@@ -3,7 +3,17 @@ import type { Topology } from './cpu-placement';
 import { queryData } from './graphql-client';
 
 /** Where a cell's requests go, and on which CPUs (bench/cpu-placement.ts). */
-export type TargetKey = 'ours' | 'hiveDedupOn' | 'hiveDedupOff' | 'direct' | 'oursCached' | 'oursSplit' | 'hiveSplit' | 'directSplit';
+export type TargetKey =
+  | 'ours'
+  | 'hiveDedupOn'
+  | 'hiveDedupOff'
+  | 'direct'
+  | 'oursCached'
+  | 'oursSplit'
+  | 'hiveSplit'
+  | 'directSplit'
+  | 'oursAlone'
+  | 'directAlone';
 
 /** The services a target sends to; the `…Split` targets are the same services on split CPUs. */
 export type ServiceKey = 'ours' | 'hiveDedupOn' | 'hiveDedupOff' | 'direct' | 'oursCached';
@@ -17,9 +27,27 @@ export const TARGET_LABELS: Record<TargetKey, string> = {
   oursSplit: 'ours — split CPUs',
   hiveSplit: 'Hive (dedup on) — split CPUs',
   directSplit: 'megalis subgraph (direct) — split CPUs',
+  oursAlone: 'ours — split CPUs, 1 connection',
+  directAlone: 'megalis subgraph (direct) — split CPUs, 1 connection',
 };
 
-const SPLIT_TARGETS: Partial<Record<TargetKey, ServiceKey>> = { oursSplit: 'ours', hiveSplit: 'hiveDedupOn', directSplit: 'direct' };
+const SPLIT_TARGETS: Partial<Record<TargetKey, ServiceKey>> = {
+  oursSplit: 'ours',
+  hiveSplit: 'hiveDedupOn',
+  directSplit: 'direct',
+  oursAlone: 'ours',
+  directAlone: 'direct',
+};
+
+/**
+ * One connection instead of the run's: requests one after the other, nothing queues, so that
+ * p50 is a request's own latency (what a gateway adds to each request, unhidden by queueing).
+ */
+const ONE_CONNECTION: ReadonlySet<TargetKey> = new Set<TargetKey>(['oursAlone', 'directAlone']);
+
+export function connectionsOf(target: TargetKey, runConnections: number): number {
+  return ONE_CONNECTION.has(target) ? 1 : runConnections;
+}
 
 /** The service a target's requests go to. */
 export function serviceOf(target: TargetKey): ServiceKey {
@@ -187,8 +215,8 @@ export async function buildOperations(gatewayUrl: string): Promise<BenchOperatio
       query: OPERATOR_PAGE,
       directQuery: OPERATOR_PAGE_DIRECT,
       variables: operatorPageVariables,
-      targets: [...GATEWAYS, 'direct', 'oursSplit', 'hiveSplit', 'directSplit'],
-      note: 'direct: `megalisOperator { members(…) { nodes { name population } } }` sent to the megalis subgraph itself (the floor). The three "split CPUs" targets are the same services with the gateway tier and the subgraph tier on CPUs of their own (see "How it is measured").',
+      targets: [...GATEWAYS, 'direct', 'oursSplit', 'hiveSplit', 'directSplit', 'oursAlone', 'directAlone'],
+      note: 'direct: `megalisOperator { members(…) { nodes { name population } } }` sent to the megalis subgraph itself (the floor). The "split CPUs" targets are the same services with the gateway tier and the subgraph tier on CPUs of their own (see "How it is measured"); "1 connection": one request at a time, so that p50 is the latency of each request alone, with no queue to hide the work of a gateway in.',
     },
     {
       key: 'operators-deep',

@@ -93,6 +93,8 @@ export interface Ratios {
   p50VsDirectSplit: number;
   /** Hive Gateway (dedup on) over the subgraph, split CPUs: the peer's floor, for reference. */
   hiveP50VsDirectSplit: number;
+  /** Ours over the subgraph, split CPUs, one connection: a request's own latency. */
+  p50VsDirectAlone: number;
   /** Ours with the response cache on, over ours with it off (requests/s). */
   rpsCachedVsOurs: number;
 }
@@ -107,6 +109,8 @@ export function ratios(operations: BenchOperation[], summaries: Summary[]): Rati
     const oursSplit = find(summaries, operation, 'oursSplit');
     const hiveSplit = find(summaries, operation, 'hiveSplit');
     const directSplit = find(summaries, operation, 'directSplit');
+    const oursAlone = find(summaries, operation, 'oursAlone');
+    const directAlone = find(summaries, operation, 'directAlone');
     const divide = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? a / b : Number.NaN);
     return {
       operation,
@@ -117,6 +121,7 @@ export function ratios(operations: BenchOperation[], summaries: Summary[]): Rati
       p50VsDirect: divide(ours?.p50Ms, direct?.p50Ms),
       p50VsDirectSplit: divide(oursSplit?.p50Ms, directSplit?.p50Ms),
       hiveP50VsDirectSplit: divide(hiveSplit?.p50Ms, directSplit?.p50Ms),
+      p50VsDirectAlone: divide(oursAlone?.p50Ms, directAlone?.p50Ms),
       rpsCachedVsOurs: divide(cached?.requestsPerSecond, ours?.requestsPerSecond),
     };
   });
@@ -124,12 +129,12 @@ export function ratios(operations: BenchOperation[], summaries: Summary[]): Rati
 
 export function ratiosTable(rows: Ratios[]): string {
   const lines = [
-    '| # | operation | ours/Hive (dedup on) req/s | ours/Hive (dedup on) p99 | ours/Hive (dedup off) req/s | ours/Hive (dedup off) p99 | ours/direct p50, shared CPUs | ours/direct p50, split CPUs | Hive (dedup on)/direct p50, split CPUs | response cache on/off req/s (ours, apart) |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| # | operation | ours/Hive (dedup on) req/s | ours/Hive (dedup on) p99 | ours/Hive (dedup off) req/s | ours/Hive (dedup off) p99 | ours/direct p50, shared CPUs | ours/direct p50, split CPUs | Hive (dedup on)/direct p50, split CPUs | ours/direct p50, split CPUs, 1 connection | response cache on/off req/s (ours, apart) |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   rows.forEach((row, index) => {
     lines.push(
-      `| ${index + 1} | ${row.operation.key} | ${ratio(row.rpsVsHiveOn)} | ${ratio(row.p99VsHiveOn)} | ${ratio(row.rpsVsHiveOff)} | ${ratio(row.p99VsHiveOff)} | ${ratio(row.p50VsDirect)} | ${ratio(row.p50VsDirectSplit)} | ${ratio(row.hiveP50VsDirectSplit)} | ${ratio(row.rpsCachedVsOurs)} |`,
+      `| ${index + 1} | ${row.operation.key} | ${ratio(row.rpsVsHiveOn)} | ${ratio(row.p99VsHiveOn)} | ${ratio(row.rpsVsHiveOff)} | ${ratio(row.p99VsHiveOff)} | ${ratio(row.p50VsDirect)} | ${ratio(row.p50VsDirectSplit)} | ${ratio(row.hiveP50VsDirectSplit)} | ${ratio(row.p50VsDirectAlone)} | ${ratio(row.rpsCachedVsOurs)} |`,
     );
   });
   return lines.join('\n');
@@ -200,6 +205,14 @@ export function reading(operations: BenchOperation[], summaries: Summary[]): str
       const hive = hiveSplit ? `; Hive Gateway (dedup on) there: ${hiveSplit.p50Ms.toFixed(1)} ms, ${(hiveSplit.p50Ms / directSplit.p50Ms).toFixed(2)}×` : '';
       parts.push(
         `vs the subgraph directly, gateway tier and subgraph tier on CPUs of their own: p50 ${oursSplit.p50Ms.toFixed(1)} ms vs ${directSplit.p50Ms.toFixed(1)} ms, **${floor.toFixed(2)}×** (${within(floor)} the 1.3× target)${hive}`,
+      );
+    }
+    const oursAlone = find(summaries, operation, 'oursAlone');
+    const directAlone = find(summaries, operation, 'directAlone');
+    if (oursAlone && directAlone) {
+      const floor = oursAlone.p50Ms / directAlone.p50Ms;
+      parts.push(
+        `one request at a time (split CPUs, 1 connection: nothing queues, so the gateway's own time shows in full): p50 ${oursAlone.p50Ms.toFixed(2)} ms vs ${directAlone.p50Ms.toFixed(2)} ms, ${floor.toFixed(2)}× (${within(floor)} 1.3×): the gateway adds ${(oursAlone.p50Ms - directAlone.p50Ms).toFixed(2)} ms to a request`,
       );
     }
     if (!parts.length) parts.push('ours only');

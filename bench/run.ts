@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { metricValue, postGraphQL, readMetrics } from './graphql-client';
 import { type LoadResult, runLoad, stopCurrentLoad } from './load';
-import { type BenchOperation, buildOperations, type ServiceKey, serviceOf, TARGET_LABELS, type TargetKey, topologyOf } from './operations';
+import { type BenchOperation, buildOperations, connectionsOf, type ServiceKey, serviceOf, TARGET_LABELS, type TargetKey, topologyOf } from './operations';
 import { markdown, type RunContext } from './markdown';
 import { type CellResult, ratios, ratiosTable, reading, resultsTable, summarize } from './report';
 import { readSettings, type Settings } from './settings';
@@ -112,7 +112,7 @@ async function measureCell(stack: Stack, settings: Settings, operation: BenchOpe
   const load: LoadResult = await runLoad({
     url: targetUrl(stack, target),
     bodies: bodiesFor(operation, target),
-    connections: settings.connections,
+    connections: connectionsOf(target, settings.connections),
     durationSeconds: settings.durationSeconds,
   });
   // Requests cut off at the end of the run may still be finishing: let them, before counting.
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
       for (const { operation, target } of cells) {
         if (stopping) return;
         stack.placement.apply(topologyOf(target));
-        await runLoad({ url: targetUrl(stack, target), bodies: bodiesFor(operation, target), connections: settings.connections, durationSeconds: settings.warmupSeconds });
+        await runLoad({ url: targetUrl(stack, target), bodies: bodiesFor(operation, target), connections: connectionsOf(target, settings.connections), durationSeconds: settings.warmupSeconds });
       }
     }
     const results = new Map<string, CellResult[]>();
