@@ -8,6 +8,13 @@ import type { GatewayContext } from './gateway-context';
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
+/** A subgraph's answer: the parsed response, its JSON text, and its cache hint. */
+interface SubgraphAnswer {
+  response: SubgraphResponse;
+  text: string;
+  hint: CacheHint;
+}
+
 export interface OperatorDataSourceOptions {
   /** The kernel's HTTP client (keep-alive pool, timeout, APQ), shared by every data source. */
   client: GraphQLHttpClient;
@@ -33,7 +40,7 @@ export interface OperatorDataSourceOptions {
  * hint). Mutations are never shared.
  */
 export class OperatorDataSource implements GraphQLDataSource<GatewayContext> {
-  private readonly shared = new SharedReads<{ response: SubgraphResponse; hint: CacheHint }>();
+  private readonly shared = new SharedReads<SubgraphAnswer>();
 
   constructor(
     readonly operatorCode: string,
@@ -50,7 +57,13 @@ export class OperatorDataSource implements GraphQLDataSource<GatewayContext> {
       this.options.deduplicate === false
         ? null
         : readSharingKey({ query: request.query, variables: request.variables, operationName: request.operationName, authorization });
-    const { response, hint } = await this.shared.run(key, () => this.call(request.query!, request.variables, request.operationName, context));
+    // A sharer's copy is parsed from the subgraph's text: Apollo Gateway merges a fetch's data
+    // into the request's result in place, so the leader's object may already have changed.
+    const { response, hint } = await this.shared.run(
+      key,
+      () => this.call(request.query!, request.variables, request.operationName, context),
+      (answer) => ({ ...answer, response: JSON.parse(answer.text) as SubgraphResponse }),
+    );
     restrictCachePolicy(options, hint);
     return response;
   }
@@ -60,7 +73,7 @@ export class OperatorDataSource implements GraphQLDataSource<GatewayContext> {
     variables: Record<string, unknown> | undefined,
     operationName: string | undefined,
     context: GatewayContext | undefined,
-  ): Promise<{ response: SubgraphResponse; hint: CacheHint }> {
+  ): Promise<SubgraphAnswer> {
     const stop = this.options.fetchDuration?.startTimer({ subgraph: this.operatorCode });
     const headers: Record<string, string> = {};
     if (context?.authorization) headers.authorization = context.authorization;
@@ -75,7 +88,7 @@ export class OperatorDataSource implements GraphQLDataSource<GatewayContext> {
       if (!isGraphQLResponse(answer.body)) throw operatorUnavailable(this.operatorCode, 'it answered something other than a GraphQL response');
       const response = answer.body as SubgraphResponse;
       stop?.({ outcome: response.errors?.length ? 'error' : 'ok' });
-      return { response, hint: cacheHintOf(answer.cacheControl) };
+      return { response, text: answer.text, hint: cacheHintOf(answer.cacheControl) };
     } catch (error) {
       stop?.({ outcome: 'error' });
       if (!(error instanceof GraphQLCallFailure)) throw error;

@@ -11,6 +11,8 @@ const MAX_CACHED_DOCUMENTS = 1000;
 
 interface Execution {
   response: Response;
+  /** The response as JSON, taken before anyone used it: the copies given to sharers are parsed from it. */
+  json?: string;
   unavailable: string[];
   hint: CacheHint;
 }
@@ -50,18 +52,24 @@ export class PartnershipDataSource implements GraphQLDataSource<GatewayContext> 
       isRead && this.deduplicate
         ? readSharingKey({ query: request.query ?? '', variables: request.variables, operationName: request.operationName, authorization: context?.authorization })
         : null;
-    // A sharer gets its own copy of the response; the operators and the hint are read only.
+    // A sharer gets its own copy of the response, parsed from the same JSON (Apollo Gateway merges
+    // it into the request's result in place); the operators and the hint are read only.
     const { response, unavailable, hint } = await this.shared.run(
       key,
-      () => this.run(prepared.document, request, context),
-      (execution) => ({ ...execution, response: structuredClone(execution.response) }),
+      () => this.run(prepared.document, request, context, key !== null),
+      (execution) => ({ ...execution, response: JSON.parse(execution.json!) as Response }),
     );
     for (const operator of unavailable) context?.unavailableOperators?.add(operator);
     restrictCachePolicy(options, isRead ? hint : { maxAge: 0 });
     return response;
   }
 
-  private async run(document: DocumentNode, request: GraphQLDataSourceProcessOptions<GatewayContext>['request'], context: GatewayContext | undefined): Promise<Execution> {
+  private async run(
+    document: DocumentNode,
+    request: GraphQLDataSourceProcessOptions<GatewayContext>['request'],
+    context: GatewayContext | undefined,
+    shareable: boolean,
+  ): Promise<Execution> {
     // Its own record of unreachable operators and cache hints, so that sharers get exactly this execution's.
     const unavailableOperators = new Set<string>();
     const cachePolicy = new CachePolicyAccumulator(this.cacheMaxAgeSeconds);
@@ -73,7 +81,12 @@ export class PartnershipDataSource implements GraphQLDataSource<GatewayContext> 
       operationName: request.operationName,
       contextValue: { ...context, unavailableOperators, cachePolicy },
     });
-    return { response: result as Response, unavailable: [...unavailableOperators], hint: cachePolicy.hint };
+    // What a remote partnership subgraph would send: errors in their serialised form (message,
+    // locations, path, extensions), not GraphQLError instances, which do not survive a copy.
+    const response = (result.errors ? { ...result, errors: result.errors.map((error) => error.toJSON()) } : result) as Response;
+    // Apollo Gateway merges a fetch's data into the request's result in place: the sharers' copies
+    // come from the JSON of the answer as it was, never from an object a request already used.
+    return { response, json: shareable ? JSON.stringify(response) : undefined, unavailable: [...unavailableOperators], hint: cachePolicy.hint };
   }
 
   private prepare(query: string) {

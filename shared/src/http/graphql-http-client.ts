@@ -10,10 +10,12 @@ export interface GraphQLHttpRequest {
   headers?: Record<string, string>;
 }
 
-/** What came back: the HTTP status, the parsed JSON body, and the `Cache-Control` header. */
+/** What came back: the HTTP status, the parsed JSON body (and its text), and the `Cache-Control` header. */
 export interface GraphQLHttpResponse {
   status: number;
   body: unknown;
+  /** The body as received: another copy of `body` is `JSON.parse(text)`. */
+  text: string;
   cacheControl: string | undefined;
 }
 
@@ -120,7 +122,7 @@ export class GraphQLHttpClient {
       throw new GraphQLCallFailure(`it answered HTTP ${response.statusCode} with something other than JSON`, response.statusCode);
     }
     const cacheControl = response.headers['cache-control'];
-    return { status: response.statusCode, body: parsed, cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl };
+    return { status: response.statusCode, body: parsed, text, cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl };
   }
 
   /** Why a call got no answer: the deadline, or anything else that kept it from the server. */
