@@ -251,6 +251,10 @@ async function main(): Promise<void> {
       elapsedSeconds: (Date.now() - started) / 1000,
     };
     process.stdout.write(`\n${resultsTable(operations, summaries)}\n\n${ratiosTable(ratios(operations, summaries))}\n\n${reading(operations, summaries).join('\n')}\n\n`);
+    if ((settings.only.length || settings.targets.length) && !settings.outGiven) {
+      log(`a focused run (--only/--targets): ${settings.out} left as it is; give --out FILE to write its figures`);
+      return;
+    }
     // `npm run bench:scale` and `npm run soak` write their own sections after this run's: keep them.
     const previous = existsSync(settings.out) ? readFileSync(settings.out, 'utf8') : '';
     const kept = ['\n## Scale', '\n## Soak'].map((heading) => previous.indexOf(heading)).filter((at) => at >= 0);

@@ -10,6 +10,8 @@ export interface Settings {
   warmupSeconds: number;
   connections: number;
   out: string;
+  /** Whether `--out` was given: a focused run writes only then (BENCHMARKS.md is the whole run's). */
+  outGiven: boolean;
   /** Operation keys to run (`--only a,b`); all when empty. */
   only: string[];
   /** Targets to run (`--targets ours,direct`); all when empty. */
@@ -48,6 +50,7 @@ export function readSettings(argv: string[]): Settings {
     warmupSeconds: number('warmup', values.warmup, quick ? 0.3 : 3, 0),
     connections: Math.round(number('connections', values.connections, 10, 1)),
     out: resolve(process.cwd(), values.out ?? resolve(ROOT, 'BENCHMARKS.md')),
+    outGiven: values.out !== undefined,
     only: list(values.only),
     targets: list(values.targets),
   };
