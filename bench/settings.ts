@@ -47,7 +47,7 @@ export function readSettings(argv: string[]): Settings {
     quick,
     rounds: Math.round(number('rounds', values.rounds, quick ? 3 : 5, 1)),
     durationSeconds: number('duration', values.duration, quick ? 0.8 : 10, 0.5),
-    warmupSeconds: number('warmup', values.warmup, quick ? 0.3 : 3, 0),
+    warmupSeconds: number('warmup', values.warmup, quick ? 0.2 : 3, 0),
     connections: Math.round(number('connections', values.connections, 10, 1)),
     out: resolve(process.cwd(), values.out ?? resolve(ROOT, 'BENCHMARKS.md')),
     outGiven: values.out !== undefined,
