@@ -18,6 +18,8 @@ export class SharedReads<T> {
   /**
    * Runs `work`, or waits for the identical run already under way (`key` equal). `copy` gives a
    * sharer its own copy of the answer (the first caller keeps the original). A null key never shares.
+   * The default, `structuredClone`, suits plain data only: an Error subclass (a GraphQLError) comes
+   * back as a bare Error, without its own fields; the gateway's data sources copy from JSON text.
    */
   async run(key: string | null, work: () => Promise<T>, copy: (value: T) => T = structuredClone): Promise<T> {
     if (key === null) return work();
