@@ -57,12 +57,11 @@ export class OperatorDataSource implements GraphQLDataSource<GatewayContext> {
       this.options.deduplicate === false
         ? null
         : readSharingKey({ query: request.query, variables: request.variables, operationName: request.operationName, authorization });
-    // A sharer's copy is parsed from the subgraph's text: Apollo Gateway merges a fetch's data
-    // into the request's result in place, so the leader's object may already have changed.
+    // A sharer's copy is parsed from the subgraph's own text.
     const { response, hint } = await this.shared.run(
       key,
       () => this.call(request.query!, request.variables, request.operationName, context),
-      (answer) => ({ ...answer, response: JSON.parse(answer.text) as SubgraphResponse }),
+      (answer) => () => ({ ...answer, response: JSON.parse(answer.text) as SubgraphResponse }),
     );
     restrictCachePolicy(options, hint);
     return response;

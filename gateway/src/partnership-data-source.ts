@@ -11,8 +11,6 @@ const MAX_CACHED_DOCUMENTS = 1000;
 
 interface Execution {
   response: Response;
-  /** The response as JSON, taken before anyone used it: the copies given to sharers are parsed from it. */
-  json?: string;
   unavailable: string[];
   hint: CacheHint;
 }
@@ -52,24 +50,22 @@ export class PartnershipDataSource implements GraphQLDataSource<GatewayContext> 
       isRead && this.deduplicate
         ? readSharingKey({ query: request.query ?? '', variables: request.variables, operationName: request.operationName, authorization: context?.authorization })
         : null;
-    // A sharer gets its own copy of the response, parsed from the same JSON (Apollo Gateway merges
-    // it into the request's result in place); the operators and the hint are read only.
+    // Only when shared: the answer's JSON, each sharer's response parsed from it; the operators
+    // and the hint are read only.
     const { response, unavailable, hint } = await this.shared.run(
       key,
-      () => this.run(prepared.document, request, context, key !== null),
-      (execution) => ({ ...execution, response: JSON.parse(execution.json!) as Response }),
+      () => this.run(prepared.document, request, context),
+      (execution) => {
+        const json = JSON.stringify(execution.response);
+        return () => ({ ...execution, response: JSON.parse(json) as Response });
+      },
     );
     for (const operator of unavailable) context?.unavailableOperators?.add(operator);
     restrictCachePolicy(options, isRead ? hint : { maxAge: 0 });
     return response;
   }
 
-  private async run(
-    document: DocumentNode,
-    request: GraphQLDataSourceProcessOptions<GatewayContext>['request'],
-    context: GatewayContext | undefined,
-    shareable: boolean,
-  ): Promise<Execution> {
+  private async run(document: DocumentNode, request: GraphQLDataSourceProcessOptions<GatewayContext>['request'], context: GatewayContext | undefined): Promise<Execution> {
     // Its own record of unreachable operators and cache hints, so that sharers get exactly this execution's.
     const unavailableOperators = new Set<string>();
     const cachePolicy = new CachePolicyAccumulator(this.cacheMaxAgeSeconds);
@@ -82,11 +78,9 @@ export class PartnershipDataSource implements GraphQLDataSource<GatewayContext> 
       contextValue: { ...context, unavailableOperators, cachePolicy },
     });
     // What a remote partnership subgraph would send: errors in their serialised form (message,
-    // locations, path, extensions), not GraphQLError instances, which do not survive a copy.
+    // locations, path, extensions), not GraphQLError instances.
     const response = (result.errors ? { ...result, errors: result.errors.map((error) => error.toJSON()) } : result) as Response;
-    // Apollo Gateway merges a fetch's data into the request's result in place: the sharers' copies
-    // come from the JSON of the answer as it was, never from an object a request already used.
-    return { response, json: shareable ? JSON.stringify(response) : undefined, unavailable: [...unavailableOperators], hint: cachePolicy.hint };
+    return { response, unavailable: [...unavailableOperators], hint: cachePolicy.hint };
   }
 
   private prepare(query: string) {

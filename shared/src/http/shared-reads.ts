@@ -8,7 +8,7 @@
  * cannot be told is never shared: `readSharingKey` gives null and the work runs on its own.
  */
 export class SharedReads<T> {
-  private readonly inFlight = new Map<string, Promise<T>>();
+  private readonly inFlight = new Map<string, { promise: Promise<T>; sharers: number; copy?: () => T }>();
 
   /** How many runs are under way (for tests and metrics). */
   get size(): number {
@@ -16,18 +16,40 @@ export class SharedReads<T> {
   }
 
   /**
-   * Runs `work`, or waits for the identical run already under way (`key` equal). `copy` gives a
-   * sharer its own copy of the answer (the first caller keeps the original). A null key never shares.
-   * The default, `structuredClone`, suits plain data only: an Error subclass (a GraphQLError) comes
-   * back as a bare Error, without its own fields; the gateway's data sources copy from JSON text.
+   * Runs `work`, or waits for the identical run already under way (`key` equal). A null key never
+   * shares. The first caller keeps the answer; each sharer gets its own copy.
+   *
+   * Copies are made from the answer as the run gave it, before any caller can change it (Apollo
+   * Gateway merges a fetch's data into the request's result in place): when the run ends, and
+   * only if someone shared it, `copier` is called once with the answer and returns the function
+   * that makes each sharer's copy (parsing a JSON text kept or made then, say). The default,
+   * `structuredClone`, suits plain data only: an Error subclass (a GraphQLError) comes back as a
+   * bare Error, without its own fields.
    */
-  async run(key: string | null, work: () => Promise<T>, copy: (value: T) => T = structuredClone): Promise<T> {
+  async run(key: string | null, work: () => Promise<T>, copier: (value: T) => () => T = (value) => () => structuredClone(value)): Promise<T> {
     if (key === null) return work();
     const pending = this.inFlight.get(key);
-    if (pending) return copy(await pending);
-    const run = work().finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, run);
-    return run;
+    if (pending) {
+      pending.sharers++;
+      await pending.promise;
+      return pending.copy!();
+    }
+    const entry: { promise: Promise<T>; sharers: number; copy?: () => T } = { promise: Promise.resolve() as Promise<T>, sharers: 0 };
+    // Settled in one step: once the answer is there, no one joins any more, and the copies' source
+    // is taken before any caller (the first included) resumes.
+    entry.promise = work().then(
+      (value) => {
+        this.inFlight.delete(key);
+        if (entry.sharers > 0) entry.copy = copier(value);
+        return value;
+      },
+      (error: unknown) => {
+        this.inFlight.delete(key);
+        throw error;
+      },
+    );
+    this.inFlight.set(key, entry);
+    return entry.promise;
   }
 }
 

@@ -29,6 +29,41 @@ describe('SharedReads: the deduplication rule', () => {
     expect(shared.size).toBe(0);
   });
 
+  it("copies come from the answer as the run gave it, even when the first caller changes its own at once; nothing is copied when no one shared", async () => {
+    const shared = new SharedReads<{ rows: number[] }>();
+    const copier = jest.fn((value: { rows: number[] }) => {
+      const json = JSON.stringify(value);
+      return () => JSON.parse(json) as { rows: number[] };
+    });
+    const alone = gated({ rows: [1] });
+    const only = shared.run(readSharingKey(read), alone.work, copier);
+    alone.release();
+    await only;
+    expect(copier).not.toHaveBeenCalled();
+
+    const { work, release } = gated({ rows: [1, 2] });
+    const first = shared.run(readSharingKey(read), work, copier).then((answer) => {
+      answer.rows.push(99); // what Apollo Gateway does: merges into the answer it holds
+      return answer;
+    });
+    const others = [shared.run(readSharingKey(read), work, copier), shared.run(readSharingKey(read), work, copier)];
+    release();
+    expect(await Promise.all(others)).toEqual([{ rows: [1, 2] }, { rows: [1, 2] }]);
+    expect((await first).rows).toEqual([1, 2, 99]);
+    expect(copier).toHaveBeenCalledTimes(1);
+  });
+
+  it('a read that comes once the answer is in runs afresh (it does not get a copy of an answer already handed out)', async () => {
+    const shared = new SharedReads<number>();
+    let calls = 0;
+    const work = async () => ++calls;
+    const key = readSharingKey(read);
+    const first = shared.run(key, work);
+    const later = first.then(() => shared.run(key, work));
+    expect(await first).toBe(1);
+    expect(await later).toBe(2);
+  });
+
   it('reads with different credentials, variables or operation names never share', async () => {
     const variants = [
       { ...read, authorization: 'Bearer a' },
