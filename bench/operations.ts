@@ -2,62 +2,46 @@ import { EXAMPLE_OPERATIONS } from '../examples/example-operations';
 import type { Topology } from './cpu-placement';
 import { queryData } from './graphql-client';
 
-/** Where a cell's requests go, and on which CPUs (bench/cpu-placement.ts). */
-export type TargetKey =
-  | 'ours'
-  | 'hiveDedupOn'
-  | 'hiveDedupOff'
-  | 'direct'
-  | 'oursCached'
-  | 'oursSplit'
-  | 'hiveSplit'
-  | 'directSplit'
-  | 'oursAlone'
-  | 'directAlone';
-
-/** The services a target sends to; the `…Split` targets are the same services on split CPUs. */
+/** The services a cell can send to. */
 export type ServiceKey = 'ours' | 'hiveDedupOn' | 'hiveDedupOff' | 'direct' | 'oursCached';
 
-export const TARGET_LABELS: Record<TargetKey, string> = {
-  ours: 'ours',
-  hiveDedupOn: 'Hive (dedup on)',
-  hiveDedupOff: 'Hive (dedup off)',
-  direct: 'megalis subgraph (direct)',
-  oursCached: 'ours, response cache on',
-  oursSplit: 'ours — split CPUs',
-  hiveSplit: 'Hive (dedup on) — split CPUs',
-  directSplit: 'megalis subgraph (direct) — split CPUs',
-  oursAlone: 'ours — split CPUs, 1 connection',
-  directAlone: 'megalis subgraph (direct) — split CPUs, 1 connection',
-};
-
-const SPLIT_TARGETS: Partial<Record<TargetKey, ServiceKey>> = {
-  oursSplit: 'ours',
-  hiveSplit: 'hiveDedupOn',
-  directSplit: 'direct',
-  oursAlone: 'ours',
-  directAlone: 'direct',
-};
-
-/**
- * One connection instead of the run's: requests one after the other, nothing queues, so that
- * p50 is a request's own latency (what a gateway adds to each request, unhidden by queueing).
- */
-const ONE_CONNECTION: ReadonlySet<TargetKey> = new Set<TargetKey>(['oursAlone', 'directAlone']);
-
-export function connectionsOf(target: TargetKey, runConnections: number): number {
-  return ONE_CONNECTION.has(target) ? 1 : runConnections;
+/** A target: a service, the CPUs it is measured on (bench/cpu-placement.ts), and its label. */
+interface Target {
+  label: string;
+  service: ServiceKey;
+  topology: Topology;
+  /**
+   * One connection instead of the run's: requests one after the other, nothing queues, so that
+   * p50 is a request's own latency (what a gateway adds to each request, unhidden by queueing).
+   */
+  oneConnection?: boolean;
 }
+
+const TARGETS = {
+  ours: { label: 'ours', service: 'ours', topology: 'shared' },
+  hiveDedupOn: { label: 'Hive (dedup on)', service: 'hiveDedupOn', topology: 'shared' },
+  hiveDedupOff: { label: 'Hive (dedup off)', service: 'hiveDedupOff', topology: 'shared' },
+  direct: { label: 'megalis subgraph (direct)', service: 'direct', topology: 'shared' },
+  oursCached: { label: 'ours, response cache on', service: 'oursCached', topology: 'shared' },
+  oursSplit: { label: 'ours — split CPUs', service: 'ours', topology: 'split' },
+  hiveSplit: { label: 'Hive (dedup on) — split CPUs', service: 'hiveDedupOn', topology: 'split' },
+  directSplit: { label: 'megalis subgraph (direct) — split CPUs', service: 'direct', topology: 'split' },
+  oursAlone: { label: 'ours — split CPUs, 1 connection', service: 'ours', topology: 'split', oneConnection: true },
+  directAlone: { label: 'megalis subgraph (direct) — split CPUs, 1 connection', service: 'direct', topology: 'split', oneConnection: true },
+} as const satisfies Record<string, Target>;
+
+/** Where a cell's requests go, and on which CPUs. */
+export type TargetKey = keyof typeof TARGETS;
+
+export const TARGET_LABELS = Object.fromEntries(Object.entries(TARGETS).map(([key, target]) => [key, target.label])) as Record<TargetKey, string>;
 
 /** The service a target's requests go to. */
-export function serviceOf(target: TargetKey): ServiceKey {
-  return SPLIT_TARGETS[target] ?? (target as ServiceKey);
-}
+export const serviceOf = (target: TargetKey): ServiceKey => TARGETS[target].service;
 
 /** The CPU placement a target is measured under. */
-export function topologyOf(target: TargetKey): Topology {
-  return SPLIT_TARGETS[target] ? 'split' : 'shared';
-}
+export const topologyOf = (target: TargetKey): Topology => TARGETS[target].topology;
+
+export const connectionsOf = (target: TargetKey, runConnections: number): number => ((TARGETS[target] as Target).oneConnection ? 1 : runConnections);
 
 export interface BenchOperation {
   key: string;

@@ -82,19 +82,37 @@ export function resultsTable(operations: BenchOperation[], summaries: Summary[])
   return lines.join('\n');
 }
 
+/**
+ * The floor comparisons: a gateway target over the direct subgraph measured the same way. Ours on
+ * shared CPUs, on split CPUs and one request at a time; Hive Gateway on split CPUs, for reference.
+ */
+const FLOORS: { gateway: TargetKey; direct: TargetKey; column: string; reading: string; ours: boolean }[] = [
+  { gateway: 'ours', direct: 'direct', column: 'ours/direct p50, shared CPUs', reading: 'vs the subgraph directly, all processes on shared CPUs', ours: true },
+  {
+    gateway: 'oursSplit',
+    direct: 'directSplit',
+    column: 'ours/direct p50, split CPUs',
+    reading: 'vs the subgraph directly, gateway tier and subgraph tier on CPUs of their own',
+    ours: true,
+  },
+  { gateway: 'hiveSplit', direct: 'directSplit', column: 'Hive (dedup on)/direct p50, split CPUs', reading: 'Hive Gateway (dedup on) there', ours: false },
+  {
+    gateway: 'oursAlone',
+    direct: 'directAlone',
+    column: 'ours/direct p50, split CPUs, 1 connection',
+    reading: "one request at a time (split CPUs, 1 connection: nothing queues, so the gateway's own time shows in full)",
+    ours: true,
+  },
+];
+
 export interface Ratios {
   operation: BenchOperation;
   rpsVsHiveOn: number;
   p99VsHiveOn: number;
   rpsVsHiveOff: number;
   p99VsHiveOff: number;
-  p50VsDirect: number;
-  /** The same floor with the gateway tier and the subgraph tier on CPUs of their own. */
-  p50VsDirectSplit: number;
-  /** Hive Gateway (dedup on) over the subgraph, split CPUs: the peer's floor, for reference. */
-  hiveP50VsDirectSplit: number;
-  /** Ours over the subgraph, split CPUs, one connection: a request's own latency. */
-  p50VsDirectAlone: number;
+  /** Gateway p50 over the direct subgraph's, one per `FLOORS` entry (NaN when not measured). */
+  floors: number[];
   /** Ours with the response cache on, over ours with it off (requests/s). */
   rpsCachedVsOurs: number;
 }
@@ -104,13 +122,7 @@ export function ratios(operations: BenchOperation[], summaries: Summary[]): Rati
     const ours = find(summaries, operation, 'ours');
     const on = find(summaries, operation, 'hiveDedupOn');
     const off = find(summaries, operation, 'hiveDedupOff');
-    const direct = find(summaries, operation, 'direct');
     const cached = find(summaries, operation, 'oursCached');
-    const oursSplit = find(summaries, operation, 'oursSplit');
-    const hiveSplit = find(summaries, operation, 'hiveSplit');
-    const directSplit = find(summaries, operation, 'directSplit');
-    const oursAlone = find(summaries, operation, 'oursAlone');
-    const directAlone = find(summaries, operation, 'directAlone');
     const divide = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? a / b : Number.NaN);
     return {
       operation,
@@ -118,10 +130,7 @@ export function ratios(operations: BenchOperation[], summaries: Summary[]): Rati
       p99VsHiveOn: divide(ours?.p99Ms, on?.p99Ms),
       rpsVsHiveOff: divide(ours?.requestsPerSecond, off?.requestsPerSecond),
       p99VsHiveOff: divide(ours?.p99Ms, off?.p99Ms),
-      p50VsDirect: divide(ours?.p50Ms, direct?.p50Ms),
-      p50VsDirectSplit: divide(oursSplit?.p50Ms, directSplit?.p50Ms),
-      hiveP50VsDirectSplit: divide(hiveSplit?.p50Ms, directSplit?.p50Ms),
-      p50VsDirectAlone: divide(oursAlone?.p50Ms, directAlone?.p50Ms),
+      floors: FLOORS.map((floor) => divide(find(summaries, operation, floor.gateway)?.p50Ms, find(summaries, operation, floor.direct)?.p50Ms)),
       rpsCachedVsOurs: divide(cached?.requestsPerSecond, ours?.requestsPerSecond),
     };
   });
@@ -129,12 +138,12 @@ export function ratios(operations: BenchOperation[], summaries: Summary[]): Rati
 
 export function ratiosTable(rows: Ratios[]): string {
   const lines = [
-    '| # | operation | ours/Hive (dedup on) req/s | ours/Hive (dedup on) p99 | ours/Hive (dedup off) req/s | ours/Hive (dedup off) p99 | ours/direct p50, shared CPUs | ours/direct p50, split CPUs | Hive (dedup on)/direct p50, split CPUs | ours/direct p50, split CPUs, 1 connection | response cache on/off req/s (ours, apart) |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    `| # | operation | ours/Hive (dedup on) req/s | ours/Hive (dedup on) p99 | ours/Hive (dedup off) req/s | ours/Hive (dedup off) p99 | ${FLOORS.map((floor) => floor.column).join(' | ')} | response cache on/off req/s (ours, apart) |`,
+    `|---|---|--:|--:|--:|--:|${FLOORS.map(() => '--:|').join('')}--:|`,
   ];
   rows.forEach((row, index) => {
     lines.push(
-      `| ${index + 1} | ${row.operation.key} | ${ratio(row.rpsVsHiveOn)} | ${ratio(row.p99VsHiveOn)} | ${ratio(row.rpsVsHiveOff)} | ${ratio(row.p99VsHiveOff)} | ${ratio(row.p50VsDirect)} | ${ratio(row.p50VsDirectSplit)} | ${ratio(row.hiveP50VsDirectSplit)} | ${ratio(row.p50VsDirectAlone)} | ${ratio(row.rpsCachedVsOurs)} |`,
+      `| ${index + 1} | ${row.operation.key} | ${ratio(row.rpsVsHiveOn)} | ${ratio(row.p99VsHiveOn)} | ${ratio(row.rpsVsHiveOff)} | ${ratio(row.p99VsHiveOff)} | ${row.floors.map(ratio).join(' | ')} | ${ratio(row.rpsCachedVsOurs)} |`,
     );
   });
   return lines.join('\n');
@@ -191,29 +200,14 @@ export function reading(operations: BenchOperation[], summaries: Summary[]): str
         if (ours.p99Ms <= hive.p99Ms) p99NoWorse++;
       }
     }
-    const direct = find(summaries, operation, 'direct');
-    const within = (floor: number) => (floor <= 1.3 ? 'within' : '**not** within');
-    if (direct) {
-      const floor = ours.p50Ms / direct.p50Ms;
-      parts.push(`vs the subgraph directly, all processes on shared CPUs: p50 ${ours.p50Ms.toFixed(1)} ms vs ${direct.p50Ms.toFixed(1)} ms, ${floor.toFixed(2)}× (${within(floor)} 1.3×)`);
-    }
-    const oursSplit = find(summaries, operation, 'oursSplit');
-    const directSplit = find(summaries, operation, 'directSplit');
-    if (oursSplit && directSplit) {
-      const floor = oursSplit.p50Ms / directSplit.p50Ms;
-      const hiveSplit = find(summaries, operation, 'hiveSplit');
-      const hive = hiveSplit ? `; Hive Gateway (dedup on) there: ${hiveSplit.p50Ms.toFixed(1)} ms, ${(hiveSplit.p50Ms / directSplit.p50Ms).toFixed(2)}×` : '';
-      parts.push(
-        `vs the subgraph directly, gateway tier and subgraph tier on CPUs of their own: p50 ${oursSplit.p50Ms.toFixed(1)} ms vs ${directSplit.p50Ms.toFixed(1)} ms, **${floor.toFixed(2)}×** (${within(floor)} the 1.3× target)${hive}`,
-      );
-    }
-    const oursAlone = find(summaries, operation, 'oursAlone');
-    const directAlone = find(summaries, operation, 'directAlone');
-    if (oursAlone && directAlone) {
-      const floor = oursAlone.p50Ms / directAlone.p50Ms;
-      parts.push(
-        `one request at a time (split CPUs, 1 connection: nothing queues, so the gateway's own time shows in full): p50 ${oursAlone.p50Ms.toFixed(2)} ms vs ${directAlone.p50Ms.toFixed(2)} ms, ${floor.toFixed(2)}× (${within(floor)} 1.3×): the gateway adds ${(oursAlone.p50Ms - directAlone.p50Ms).toFixed(2)} ms to a request`,
-      );
+    for (const floor of FLOORS) {
+      const gateway = find(summaries, operation, floor.gateway);
+      const direct = find(summaries, operation, floor.direct);
+      if (!gateway || !direct) continue;
+      const times = gateway.p50Ms / direct.p50Ms;
+      const target = floor.ours ? ` (${times <= 1.3 ? 'within' : '**not** within'} the 1.3× target)` : '';
+      const added = floor.gateway === 'oursAlone' ? `: the gateway adds ${(gateway.p50Ms - direct.p50Ms).toFixed(2)} ms to a request` : '';
+      parts.push(`${floor.reading}: p50 ${gateway.p50Ms.toFixed(2)} ms vs ${direct.p50Ms.toFixed(2)} ms, **${times.toFixed(2)}×**${target}${added}`);
     }
     if (!parts.length) parts.push('ours only');
     const errorTargets = operation.targets
