@@ -14,8 +14,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import type { DataSource, Logger } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { prepareOperatorDatabase } from '../shared/src/database/prepare-operator-database';
+import { type CapturedStatement, explainStatement, lastStatementOf } from '../shared/src/database/statement-capture';
 import { countMembers, findMemberPage } from '../shared/src/directory/member-list';
 import type { MemberFilter } from '../shared/src/directory/member-filter';
 import { searchPage } from '../shared/src/directory/search';
@@ -244,14 +245,6 @@ async function checkGroupCounts(dataSource: DataSource): Promise<string> {
 
 /** The statements the code sends for the measured operations, with their plans. */
 async function explainPlans(dataSource: DataSource): Promise<{ name: string; sql: string; plan: string }[]> {
-  const captured: { query: string; parameters: unknown[] }[] = [];
-  const holder = dataSource as unknown as { logger: Logger };
-  const original = holder.logger;
-  holder.logger = Object.assign(Object.create(original) as Logger, {
-    logQuery(query: string, parameters?: unknown[]) {
-      captured.push({ query, parameters: parameters ?? [] });
-    },
-  });
   const filter = { kinds: ['COMMUNE'], minPopulation: 1000 } as MemberFilter;
   const order = { field: 'NAME', direction: 'ASC' } as const;
   const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM member WHERE kind = 'COMMUNE' AND population >= 1000`);
@@ -259,42 +252,34 @@ async function explainPlans(dataSource: DataSource): Promise<{ name: string; sql
     `SELECT sort_name, id FROM member WHERE kind = 'COMMUNE' AND population >= 1000 ORDER BY sort_name, id OFFSET $1 LIMIT 1`,
     [Math.floor(count * 0.9)],
   );
-  const statements: { name: string; sql: string; parameters: unknown[] }[] = [];
+  const statements: ({ name: string } & CapturedStatement)[] = [];
   const take = async (name: string, run: () => Promise<unknown>) => {
-    captured.length = 0;
-    await run();
-    const last = captured[captured.length - 1];
-    statements.push({ name, sql: last.query, parameters: last.parameters });
+    statements.push({ name, ...(await lastStatementOf(dataSource, run)) });
   };
-  try {
-    await take('filtered keyset page (first page)', () => findMemberPage(dataSource, { filter, order, first: 20, after: null }));
-    await take('filtered keyset page (deep)', () =>
-      findMemberPage(dataSource, { filter, order, first: 20, after: { order, key: deep.sort_name, id: deep.id } }));
-    await take('count (same filter)', () => countMembers(dataSource, filter));
-    await take('count, bound inside a band', () => countMembers(dataSource, { kinds: ['COMMUNE'], minPopulation: 1234 } as MemberFilter));
-    await take('name filter "ker"', () => findMemberPage(dataSource, { filter: { nameContains: 'ker' }, order, first: 20, after: null }));
-    await take('name filter "kerla"', () => findMemberPage(dataSource, { filter: { nameContains: 'kerla' }, order, first: 20, after: null }));
-    await take('search "saint"', () => searchPage(dataSource, 'saint', 20, null));
-    await take('search "saint brieuc"', () => searchPage(dataSource, 'saint brieuc', 20, null));
-    // Set-up only: the 1,000th hit of "saint", to show what a page far into a frequent word costs.
-    const [position] = await dataSource.query(
-      `SELECT r.* FROM (SELECT 'Member'::text AS kind, m.id, m.sort_name AS key,
-                               round(((similarity(m.sort_name, $1) + word_similarity($1, m.sort_name)) / 2)::numeric, 4)::text AS score
-                          FROM member m WHERE m.sort_name % $1 OR $1 <% m.sort_name) r
-        ORDER BY r.score::numeric DESC, r.key, r.kind, r.id OFFSET 999 LIMIT 1`,
-      ['saint'],
-    );
-    if (position) await take('search "saint", the page after its 1,000th hit', () => searchPage(dataSource, 'saint', 20, position));
-  } finally {
-    holder.logger = original;
-  }
+  await take('filtered keyset page (first page)', () => findMemberPage(dataSource, { filter, order, first: 20, after: null }));
+  await take('filtered keyset page (deep)', () =>
+    findMemberPage(dataSource, { filter, order, first: 20, after: { order, key: deep.sort_name, id: deep.id } }));
+  await take('count (same filter)', () => countMembers(dataSource, filter));
+  await take('count, bound inside a band', () => countMembers(dataSource, { kinds: ['COMMUNE'], minPopulation: 1234 } as MemberFilter));
+  await take('name filter "ker"', () => findMemberPage(dataSource, { filter: { nameContains: 'ker' }, order, first: 20, after: null }));
+  await take('name filter "kerla"', () => findMemberPage(dataSource, { filter: { nameContains: 'kerla' }, order, first: 20, after: null }));
+  await take('search "saint"', () => searchPage(dataSource, 'saint', 20, null));
+  await take('search "saint brieuc"', () => searchPage(dataSource, 'saint brieuc', 20, null));
+  // Set-up only: the 1,000th hit of "saint", to show what a page far into a frequent word costs.
+  const [position] = await dataSource.query(
+    `SELECT r.* FROM (SELECT 'Member'::text AS kind, m.id, m.sort_name AS key,
+                             round(((similarity(m.sort_name, $1) + word_similarity($1, m.sort_name)) / 2)::numeric, 4)::text AS score
+                        FROM member m WHERE m.sort_name % $1 OR $1 <% m.sort_name) r
+      ORDER BY r.score::numeric DESC, r.key, r.kind, r.id OFFSET 999 LIMIT 1`,
+    ['saint'],
+  );
+  if (position) await take('search "saint", the page after its 1,000th hit', () => searchPage(dataSource, 'saint', 20, position));
   const plans: { name: string; sql: string; plan: string }[] = [];
   for (const statement of statements) {
-    const rows: { 'QUERY PLAN': string }[] = await dataSource.query(`EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`, statement.parameters);
     plans.push({
       name: statement.name,
       sql: `${statement.sql.replace(/\s+/g, ' ').trim()} -- ${JSON.stringify(statement.parameters)}`,
-      plan: rows.map((row) => row['QUERY PLAN']).join('\n'),
+      plan: await explainStatement(dataSource, statement, 'ANALYZE, BUFFERS'),
     });
   }
   return plans;

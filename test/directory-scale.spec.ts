@@ -1,4 +1,5 @@
-import type { DataSource, Logger } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { explainStatement, lastStatementOf } from '../shared/src/database/statement-capture';
 import { countMembers, findMemberPage } from '../shared/src/directory/member-list';
 import { parseMemberFilterOrThrow, type MemberFilterInput } from '../shared/src/directory/member-filter';
 import { coverPopulationRange, POPULATION_BAND_STARTS, populationBandOf } from '../shared/src/directory/population-bands';
@@ -271,28 +272,8 @@ describe('Scale: exact counts', () => {
   });
 });
 
-/** The SQL of the last statement `run` sends, with its parameters. */
-async function lastStatement(dataSource: DataSource, run: () => Promise<unknown>): Promise<{ sql: string; parameters: unknown[] }> {
-  const captured: { sql: string; parameters: unknown[] }[] = [];
-  const holder = dataSource as unknown as { logger: Logger };
-  const original = holder.logger;
-  holder.logger = Object.assign(Object.create(original) as Logger, {
-    logQuery(sql: string, parameters?: unknown[]) {
-      captured.push({ sql, parameters: parameters ?? [] });
-    },
-  });
-  try {
-    await run();
-  } finally {
-    holder.logger = original;
-  }
-  return captured[captured.length - 1];
-}
-
 async function planOf(dataSource: DataSource, run: () => Promise<unknown>): Promise<string> {
-  const { sql, parameters } = await lastStatement(dataSource, run);
-  const rows: { 'QUERY PLAN': string }[] = await dataSource.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql}`, parameters);
-  return rows.map((row) => row['QUERY PLAN']).join('\n');
+  return explainStatement(dataSource, await lastStatementOf(dataSource, run), 'ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF');
 }
 
 describe('Scale: plans (EXPLAIN ANALYZE)', () => {
