@@ -15,6 +15,7 @@ import { requestSafetyPlugin } from '../http/request-safety.plugin';
 import { cacheHintsPlugins } from '../http/cache-hints.plugin';
 import { createDirectoryLoaders } from '../loaders/directory-loaders';
 import { enablePreparedStatements } from '../database/prepared-statements';
+import { within } from '../runtime/within';
 import { createHistoryLoaders } from './write-resolvers';
 import type { ServiceMetrics } from '../metrics/service-metrics';
 import type { Logger } from '../logging/logger';
@@ -117,16 +118,12 @@ export async function createOperatorSubgraph(
 export const READINESS_TIMEOUT_MS = 2_000;
 
 /** Whether `SELECT 1` succeeds within `timeoutMs` (false on an error or past it). */
-export async function databaseAnswers(dataSource: DataSource, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([dataSource.query('SELECT 1').then(() => true, () => false), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function databaseAnswers(dataSource: DataSource, timeoutMs: number): Promise<boolean> {
+  return within(
+    dataSource.query('SELECT 1').then(() => true, () => false),
+    timeoutMs,
+    false,
+  );
 }
 
 function mergeResolvers<T>(base: GraphQLResolverMap<T>, extra: GraphQLResolverMap<T>): GraphQLResolverMap<T> {

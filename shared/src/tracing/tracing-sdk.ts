@@ -25,6 +25,7 @@ import {
 import { LOG_LEVELS } from '../config/runtime-config';
 import { readEnum, redactUrl } from '../config/env.util';
 import { createLogger, type Logger } from '../logging/logger';
+import { within } from '../runtime/within';
 import type { EnabledTracingConfig } from './tracing-config';
 
 /** Incoming requests that make no span: probes and scrapes, every few seconds, of no interest. */
@@ -100,18 +101,11 @@ export function startTracing(config: EnabledTracingConfig, env: NodeJS.ProcessEn
     config,
     shutdown() {
       stopped ??= (async () => {
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), SHUTDOWN_TIMEOUT_MS);
-          timer.unref();
-        });
         try {
-          const outcome = await Promise.race([provider.shutdown().then(() => 'done' as const), timeout]);
+          const outcome = await within(provider.shutdown().then(() => 'done' as const), SHUTDOWN_TIMEOUT_MS, 'timeout' as const);
           if (outcome === 'timeout') logger.warn({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'tracing: the last spans were not exported in time');
         } catch (error) {
           logger.warn({ err: error }, 'tracing: the last spans could not be exported');
-        } finally {
-          clearTimeout(timer);
         }
       })();
       return stopped;
