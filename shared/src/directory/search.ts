@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { nameSortKey } from '../domain/sort-key.util';
 import { badUserInput } from '../errors/user-input-error';
+import { chooseCandidatePatterns, type NameLengthRange, type SearchTrigramStatistics, searchTrigramStatisticsFor } from './search-candidates';
 
 /**
  * Search over an operator's members and active services, by name. The text is folded exactly like
@@ -17,8 +18,11 @@ import { badUserInput } from '../errors/user-input-error';
  * most min(n, q) of them, so its similarity is at most q / n when n >= q, and its score at most
  * (1 + q / n) / 2 (the word similarity is at most 1). The page is first taken from the services
  * and the shortest names only; it is final when its first `first` rows all score above what any
- * longer name could, and otherwise the next range is added, up to all of them. The answer is the
- * same rows in the same order as scoring every match; only the work differs.
+ * longer name could, and otherwise the next range is added, up to all of them. Within a range, the
+ * members read are either those the trigram index returns for `%` and `<%`, or, when a frequent word
+ * of the text would make that most of the range, those containing one of the text's rarest trigrams
+ * (search-candidates.ts). The answer is the same rows in the same order as scoring every match; only
+ * the work differs.
  */
 export type SearchKind = 'Member' | 'Service';
 
@@ -69,27 +73,44 @@ const MATCHES = `
  * text (migration 1764450300000), so that the planner proves the index usable. Contiguous, from 0
  * up: every member is in exactly one.
  */
-export const SEARCH_NAME_BUCKETS: readonly { predicate: string; maxTrigrams: number | null }[] = [
-  { predicate: 'm.name_trigram_count <= 12', maxTrigrams: 12 },
-  { predicate: 'm.name_trigram_count BETWEEN 13 AND 20', maxTrigrams: 20 },
-  { predicate: 'm.name_trigram_count BETWEEN 21 AND 32', maxTrigrams: 32 },
-  { predicate: 'm.name_trigram_count >= 33', maxTrigrams: null },
+export const SEARCH_NAME_BUCKETS: readonly (NameLengthRange & { predicate: string })[] = [
+  { predicate: 'm.name_trigram_count <= 12', minTrigrams: 0, maxTrigrams: 12 },
+  { predicate: 'm.name_trigram_count BETWEEN 13 AND 20', minTrigrams: 13, maxTrigrams: 20 },
+  { predicate: 'm.name_trigram_count BETWEEN 21 AND 32', minTrigrams: 21, maxTrigrams: 32 },
+  { predicate: 'm.name_trigram_count >= 33', minTrigrams: 33, maxTrigrams: null },
 ];
 
 const ORDER = 'ORDER BY r.score DESC, r.key ASC, r.kind ASC, r.id ASC';
-const AFTER = `WHERE r.score < $3::numeric OR (r.score = $3::numeric AND (r.key, r.kind, r.id) > ($4::text COLLATE "C", $5::text, $6::int))`;
+/** Parameters after the text, `first + 1`, the thresholds and one pattern list per bucket. */
+const POSITION = 4 + SEARCH_NAME_BUCKETS.length;
+const AFTER = `WHERE r.score < $${POSITION}::numeric OR (r.score = $${POSITION}::numeric AND (r.key, r.kind, r.id) > ($${POSITION + 1}::text COLLATE "C", $${POSITION + 2}::text, $${POSITION + 3}::int))`;
 
 /**
- * The page statement: $1 the folded text, $2 `first + 1`, $3..$6 the position to start after.
- * `tier_k` is the page over the services and the buckets up to k; `chosen` is the first tier that
- * is exact (evaluated lazily: a later bucket is read only when an earlier tier is not enough).
+ * A bucket's members that match, read one of two ways (search-candidates.ts), decided per request:
+ * through the trigram index's `%` and `<%`, or, when the bucket's parameter holds `LIKE` patterns,
+ * through the names containing one of the text's rarest trigrams, scored with the same operators
+ * applied as a filter (`|| ''`: not an index condition, so the planner reads the index by the
+ * patterns alone). The patterns are used only while pg_trgm's thresholds are those they were
+ * chosen for ($3); otherwise the bucket is read the first way. The way not taken is never run.
+ */
+function bucketStatement(bucket: (typeof SEARCH_NAME_BUCKETS)[number], index: number): string {
+  const patterns = `(SELECT CASE WHEN current_setting('pg_trgm.similarity_threshold') || ' ' || current_setting('pg_trgm.word_similarity_threshold') = $3::text THEN $${4 + index}::text[] END)`;
+  const member = `SELECT 'Member'::text AS kind, m.id, m.sort_name AS key, ${SCORE('m.sort_name')} AS score FROM member m`;
+  return `bucket_${index + 1} AS MATERIALIZED (
+      ${member} WHERE ${bucket.predicate} AND ${patterns} IS NULL AND ${MATCHES_NAME('m.sort_name')}
+      UNION ALL
+      ${member} WHERE ${bucket.predicate} AND ${patterns} IS NOT NULL AND m.sort_name::text LIKE ANY (${patterns}::text[])
+        AND ${MATCHES_NAME("(m.sort_name::text || '')")})`;
+}
+
+/**
+ * The page statement: $1 the folded text, $2 `first + 1`, $3 pg_trgm's thresholds and $4.. one
+ * pattern list per bucket (`searchCandidates`), then the position to start after. `tier_k` is the
+ * page over the services and the buckets up to k; `chosen` is the first tier that is exact
+ * (evaluated lazily: a later bucket is read only when an earlier tier is not enough).
  */
 function pageStatement(after: boolean): string {
-  const ctes: string[] = SEARCH_NAME_BUCKETS.map(
-    (bucket, index) => `bucket_${index + 1} AS MATERIALIZED (
-      SELECT 'Member'::text AS kind, m.id, m.sort_name AS key, ${SCORE('m.sort_name')} AS score
-        FROM member m WHERE ${bucket.predicate} AND ${MATCHES_NAME('m.sort_name')})`,
-  );
+  const ctes: string[] = SEARCH_NAME_BUCKETS.map(bucketStatement);
   ctes.push(`services AS MATERIALIZED (
       SELECT 'Service'::text AS kind, s.id, s.sort_name AS key, ${SCORE('s.sort_name')} AS score
         FROM service s WHERE s.retired_at IS NULL AND ${MATCHES_NAME('s.sort_name')})`);
@@ -120,9 +141,13 @@ export async function searchPage(
   folded: string,
   first: number,
   after: SearchPosition | null,
+  /** The trigram statistics to choose how each bucket is read; by default the database's, cached. */
+  statistics?: SearchTrigramStatistics | null,
 ): Promise<{ hits: SearchHit[]; hasMore: boolean }> {
   if (first === 0) return { hits: [], hasMore: false };
-  const params: unknown[] = [folded, first + 1];
+  if (statistics === undefined) statistics = await searchTrigramStatisticsFor(dataSource);
+  const patterns = chooseCandidatePatterns(folded, SEARCH_NAME_BUCKETS, statistics);
+  const params: unknown[] = [folded, first + 1, statistics?.thresholds.setting ?? '', ...patterns];
   if (after) params.push(after.score, after.key, after.kind, after.id);
   const rows: { kind: SearchKind; id: number; key: string; score: string }[] = await dataSource.query(after ? PAGE_AFTER : FIRST_PAGE, params);
   return { hits: rows.slice(0, first).map((row) => ({ ...row, score: normaliseScore(row.score) })), hasMore: rows.length > first };
