@@ -3,7 +3,8 @@ import { explainStatement, lastStatementOf } from '../shared/src/database/statem
 import { countMembers, findMemberPage } from '../shared/src/directory/member-list';
 import { parseMemberFilterOrThrow, type MemberFilterInput } from '../shared/src/directory/member-filter';
 import { coverPopulationRange, POPULATION_BAND_STARTS, populationBandOf } from '../shared/src/directory/population-bands';
-import { searchPage, searchTextOrThrow, type SearchHit } from '../shared/src/directory/search';
+import { SEARCH_NAME_BUCKETS, searchPage, searchTextOrThrow, type SearchHit } from '../shared/src/directory/search';
+import { chooseCandidatePatterns, likePatternsFor, readSearchTrigramStatistics, type SearchTrigramStatistics, textTrigrams } from '../shared/src/directory/search-candidates';
 import { operatorStatistics } from '../shared/src/directory/statistics';
 import { withLuhnCheckDigit } from '../shared/src/domain/siren.util';
 import { nameSortKey } from '../shared/src/domain/sort-key.util';
@@ -325,14 +326,36 @@ describe('Scale: plans (EXPLAIN ANALYZE)', () => {
 
   it('search reads the partial trigram index of the shortest names, and no other bucket when that is enough', async () => {
     const plan = await planOf(megalis, () => searchPage(megalis, searchTextOrThrow('saint'), 20, null));
-    expect(plan).toMatch(/Bitmap Index Scan on member_search_trgm_upto_12_idx/);
+    expect(indexScans(plan, 'member_search_trgm_upto_12_idx').some((scan) => scan.executed)).toBe(true);
     expect(plan).not.toMatch(/Seq Scan on member\b(?!_)/);
-    // The other buckets were planned but never read.
+    // The other buckets were planned but never read, either way.
     for (const index of ['member_search_trgm_13_20_idx', 'member_search_trgm_21_32_idx', 'member_search_trgm_from_33_idx']) {
-      expect(plan).toMatch(new RegExp(`Bitmap Index Scan on ${index} \\(never executed\\)`));
+      const scans = indexScans(plan, index);
+      expect({ index, planned: scans.length > 0, executed: scans.filter((scan) => scan.executed).length }).toEqual({ index, planned: true, executed: 0 });
     }
   });
+
+  it('search reads the names of 21–32 trigrams through the rarest trigrams of "saint brieuc", not through `%` (which returns every "saint …")', async () => {
+    const folded = searchTextOrThrow('saint brieuc');
+    const patterns = chooseCandidatePatterns(folded, SEARCH_NAME_BUCKETS, await readSearchTrigramStatistics(megalis));
+    expect(patterns[2]).not.toBeNull();
+    expect(patterns[2]!.join(' ')).not.toMatch(/sa|ai|in|nt/);
+    const plan = await planOf(megalis, () => searchPage(megalis, folded, 20, null));
+    const scans = indexScans(plan, 'member_search_trgm_21_32_idx');
+    expect(scans.filter((scan) => scan.executed).map((scan) => scan.condition)).toEqual([expect.stringMatching(/~~ ANY/)]);
+    expect(scans.filter((scan) => !scan.executed).map((scan) => scan.condition)).toEqual([expect.stringMatching(/ % /), expect.stringMatching(/%>/)]);
+  });
 });
+
+/** The bitmap scans of an index in a plan: whether each ran, and its index condition. */
+function indexScans(plan: string, index: string): { executed: boolean; condition: string }[] {
+  const lines = plan.split('\n');
+  return lines.flatMap((line, at) =>
+    line.includes(`Bitmap Index Scan on ${index} `)
+      ? [{ executed: !line.includes('(never executed)'), condition: (lines[at + 1] ?? '').trim() }]
+      : [],
+  );
+}
 
 /** Every match of the search text in the contract's order: the statement every page used to be cut from. */
 async function everyMatch(dataSource: DataSource, folded: string): Promise<SearchHit[]> {
@@ -351,18 +374,19 @@ async function everyMatch(dataSource: DataSource, folded: string): Promise<Searc
 }
 
 describe('Scale: search pages are the same rows in the same order as scoring every match', () => {
-  const TEXTS = ['saint', 'ker', 'plou', 'rennes', 'saint malo', 'sant brieuc', 'la', 'marches publics', 'archivage', 'commune', 'zq'];
+  const TEXTS = ['saint', 'ker', 'plou', 'rennes', 'saint malo', 'saint brieuc', 'sant brieuc', 'la', 'marches publics', 'archivage', 'commune', 'zq'];
 
-  it.each(TEXTS)('"%s", walked page after page', async (text) => {
+  /** Walks every page of a text and compares with scoring every match. */
+  async function walk(text: string, statistics?: SearchTrigramStatistics | null, sizesOf = (matches: number) => (matches <= 400 ? [1, 7, 50] : [100, 250])): Promise<void> {
     const folded = searchTextOrThrow(text);
     const expected = await everyMatch(megalis, folded);
     // Pages of one where the walk stays short; frequent words in larger pages.
-    const sizes = expected.length <= 400 ? [1, 7, 50] : [100, 250];
+    const sizes = sizesOf(expected.length);
     for (const size of sizes) {
       const walked: SearchHit[] = [];
       let after: SearchHit | null = null;
       for (;;) {
-        const page: { hits: SearchHit[]; hasMore: boolean } = await searchPage(megalis, folded, size, after);
+        const page: { hits: SearchHit[]; hasMore: boolean } = await searchPage(megalis, folded, size, after, statistics);
         walked.push(...page.hits);
         expect(page.hits.length).toBe(page.hasMore ? size : page.hits.length);
         if (!page.hasMore) break;
@@ -370,6 +394,84 @@ describe('Scale: search pages are the same rows in the same order as scoring eve
       }
       expect({ size, hits: walked }).toEqual({ size, hits: expected });
     }
+  }
+
+  it.each(TEXTS)('"%s", walked page after page', (text) => walk(text));
+
+  /**
+   * Statistics that read every range it can through LIKE patterns, and that take the trigrams in
+   * alphabetical order rather than the rarest: any q − m + 1 of them must find every match.
+   */
+  async function misleading(thresholds?: SearchTrigramStatistics['thresholds']): Promise<SearchTrigramStatistics> {
+    const read = (await readSearchTrigramStatistics(megalis))!;
+    return { members: 1, frequencies: new Map(), floor: 1e-9, thresholds: thresholds ?? read.thresholds };
+  }
+  const onePageSize = (matches: number) => [matches <= 400 ? 7 : 250];
+
+  it.each(['saint', 'saint brieuc', 'sant brieuc', 'rennes', 'la', 'marches publics', 'zq'])(
+    '"%s", walked with every range it can read through LIKE patterns chosen in alphabetical order',
+    async (text) => {
+      const statistics = await misleading();
+      expect(chooseCandidatePatterns(searchTextOrThrow(text), SEARCH_NAME_BUCKETS, statistics).some((patterns) => patterns !== null)).toBe(true);
+      await walk(text, statistics, onePageSize);
+    },
+  );
+
+  it('ignores the patterns when pg_trgm’s thresholds are no longer those they were chosen for', async () => {
+    // Chosen for stricter thresholds, the patterns would miss matches of the real ones.
+    const statistics = await misleading({ similarity: 0.9, wordSimilarity: 0.95, setting: '0.9 0.95' });
+    expect(chooseCandidatePatterns('saint brieuc', SEARCH_NAME_BUCKETS, statistics).every((patterns) => patterns !== null)).toBe(true);
+    await walk('saint brieuc', statistics, onePageSize);
+    const plan = await planOf(megalis, () => searchPage(megalis, searchTextOrThrow('saint brieuc'), 20, null, statistics));
+    expect(plan).not.toMatch(/Bitmap Index Scan on member_search_trgm_\w+_idx \(actual[^\n]*\n\s*Index Cond: \(\(sort_name\)::text ~~ ANY/);
+  });
+});
+
+describe('Scale: search trigram statistics', () => {
+  it('the ranges of the migration’s SQL function are SEARCH_NAME_BUCKETS', async () => {
+    const rows: { n: number; tag: string }[] = await megalis.query(
+      `SELECT n, (member_search_trigrams('ab', n::smallint))[1] AS tag FROM generate_series(0, 80) n ORDER BY n`,
+    );
+    const expected = rows.map(({ n }) => {
+      const index = SEARCH_NAME_BUCKETS.findIndex((range) => n >= range.minTrigrams && (range.maxTrigrams === null || n <= range.maxTrigrams));
+      return { n, tag: `${index + 1}:` };
+    });
+    expect(rows).toEqual(expected);
+    expect(SEARCH_NAME_BUCKETS.map((range, index) => index === 0 || range.minTrigrams === SEARCH_NAME_BUCKETS[index - 1].maxTrigrams! + 1)).not.toContain(false);
+  });
+
+  it('pg_trgm makes the trigrams the code computes, and the LIKE patterns find exactly the names containing each', async () => {
+    const names: { name: string; trigrams: string[] }[] = await megalis.query(
+      `SELECT sort_name AS name, show_trgm(sort_name) AS trigrams FROM member WHERE id % 20 = 0 UNION ALL SELECT sort_name, show_trgm(sort_name) FROM service`,
+    );
+    expect(names.length).toBeGreaterThan(3000);
+    const disagreeing = names.filter(({ name, trigrams }) => textTrigrams(name).join('|') !== [...trigrams].sort().join('|'));
+    expect(disagreeing).toEqual([]);
+    const texts = ['saint brieuc', 'a la b', 'plouguerneau', 'ker 2 x'];
+    const trigrams = [...new Set(texts.flatMap(textTrigrams))].map((trigram) => ({ trigram, patterns: likePatternsFor(trigram) }));
+    const rows: { trigram: string; containing: number; differences: number }[] = await megalis.query(
+      `WITH m AS MATERIALIZED (SELECT sort_name::text AS name, show_trgm(sort_name) AS trigrams FROM member)
+       SELECT x.trigram, count(*) FILTER (WHERE m.trigrams @> ARRAY[x.trigram])::int AS containing,
+              count(*) FILTER (WHERE (m.trigrams @> ARRAY[x.trigram]) IS DISTINCT FROM (m.name LIKE ANY (x.patterns)))::int AS differences
+         FROM m, jsonb_to_recordset($1::jsonb) AS x(trigram text, patterns text[]) GROUP BY x.trigram ORDER BY x.trigram`,
+      [JSON.stringify(trigrams)],
+    );
+    expect(rows).toHaveLength(trigrams.length);
+    for (const row of rows) expect(row).toEqual({ ...row, differences: 0 });
+    expect(rows.filter((row) => row.containing > 0).length).toBeGreaterThan(trigrams.length / 2);
+  });
+
+  it('ANALYZE keeps how often each range and each of its trigrams occur', async () => {
+    const statistics = (await readSearchTrigramStatistics(megalis))!;
+    const [{ members, inRange, withSaint }] = await megalis.query(
+      `SELECT count(*)::int AS members, count(*) FILTER (WHERE name_trigram_count BETWEEN 21 AND 32)::int AS "inRange",
+              count(*) FILTER (WHERE name_trigram_count BETWEEN 21 AND 32 AND sort_name LIKE '%sai%')::int AS "withSaint" FROM member`,
+    );
+    expect(statistics.thresholds).toEqual({ similarity: 0.3, wordSimilarity: 0.6, setting: '0.3 0.6' });
+    expect(Math.abs(statistics.members - members) / members).toBeLessThan(0.05);
+    // A sample: within two points of the fractions counted.
+    expect(Math.abs(statistics.frequencies.get('3:')! - inRange / members)).toBeLessThan(0.02);
+    expect(Math.abs(statistics.frequencies.get('3:sai')! - withSaint / members)).toBeLessThan(0.02);
   });
 });
 
