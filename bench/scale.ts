@@ -77,6 +77,14 @@ const OPERATIONS: Operation[] = [
     name: 'search ("saint brieuc", first 20)',
     query: () => `{ megalisSearchIndex(text: "saint brieuc", first: 20, withCount: false) { entries { id } } }`,
   },
+  {
+    name: 'search ("saint malo", first 20)',
+    query: () => `{ megalisSearchIndex(text: "saint malo", first: 20, withCount: false) { entries { id } } }`,
+  },
+  {
+    name: 'search, rare text ("plouguerneau", first 20)',
+    query: () => `{ megalisSearchIndex(text: "plouguerneau", first: 20, withCount: false) { entries { id } } }`,
+  },
 ];
 
 interface Size {
@@ -265,6 +273,8 @@ async function explainPlans(dataSource: DataSource): Promise<{ name: string; sql
   await take('name filter "kerla"', () => findMemberPage(dataSource, { filter: { nameContains: 'kerla' }, order, first: 20, after: null }));
   await take('search "saint"', () => searchPage(dataSource, 'saint', 20, null));
   await take('search "saint brieuc"', () => searchPage(dataSource, 'saint brieuc', 20, null));
+  await take('search "saint malo"', () => searchPage(dataSource, 'saint malo', 20, null));
+  await take('search "plouguerneau"', () => searchPage(dataSource, 'plouguerneau', 20, null));
   // Set-up only: the 1,000th hit of "saint", to show what a page far into a frequent word costs.
   const [position] = await dataSource.query(
     `SELECT r.* FROM (SELECT 'Member'::text AS kind, m.id, m.sort_name AS key,

@@ -3,7 +3,7 @@ import { explainStatement, lastStatementOf } from '../shared/src/database/statem
 import { countMembers, findMemberPage } from '../shared/src/directory/member-list';
 import { parseMemberFilterOrThrow, type MemberFilterInput } from '../shared/src/directory/member-filter';
 import { coverPopulationRange, POPULATION_BAND_STARTS, populationBandOf } from '../shared/src/directory/population-bands';
-import { SEARCH_NAME_BUCKETS, searchPage, searchTextOrThrow, type SearchHit } from '../shared/src/directory/search';
+import { countSearch, SEARCH_NAME_BUCKETS, searchPage, searchTextOrThrow, type SearchHit } from '../shared/src/directory/search';
 import { chooseCandidatePatterns, likePatternsFor, readSearchTrigramStatistics, type SearchTrigramStatistics, textTrigrams } from '../shared/src/directory/search-candidates';
 import { operatorStatistics } from '../shared/src/directory/statistics';
 import { withLuhnCheckDigit } from '../shared/src/domain/siren.util';
@@ -373,7 +373,7 @@ async function everyMatch(dataSource: DataSource, folded: string): Promise<Searc
   return rows.map((row) => ({ ...row, score: Number(row.score).toFixed(4) }));
 }
 
-describe('Scale: search pages are the same rows in the same order as scoring every match', () => {
+describe('Scale: search pages (and counts) are the same rows in the same order as scoring every match', () => {
   const TEXTS = ['saint', 'ker', 'plou', 'rennes', 'saint malo', 'saint brieuc', 'sant brieuc', 'la', 'marches publics', 'archivage', 'commune', 'zq'];
 
   /** Walks every page of a text and compares with scoring every match. */
@@ -394,6 +394,7 @@ describe('Scale: search pages are the same rows in the same order as scoring eve
       }
       expect({ size, hits: walked }).toEqual({ size, hits: expected });
     }
+    expect({ text, count: await countSearch(megalis, folded, statistics) }).toEqual({ text, count: expected.length });
   }
 
   it.each(TEXTS)('"%s", walked page after page', (text) => walk(text));

@@ -185,8 +185,3 @@ export function searchTrigramStatisticsFor(dataSource: DataSource, now = Date.no
   cache.set(dataSource, { value, readAt: now });
   return value;
 }
-
-/** Forgets what was read from a database (after a bulk load and ANALYZE, in tests and benchmarks). */
-export function forgetSearchTrigramStatistics(dataSource: DataSource): void {
-  cache.delete(dataSource);
-}

@@ -58,15 +58,6 @@ const SCORE = (column: string) => `round(((similarity(${column}, $1) + word_simi
  */
 const MATCHES_NAME = (column: string) => `(${column} % (SELECT $1::text) OR (SELECT $1::text) <% ${column})`;
 
-/** Every match, scored: what `countSearch` counts, and what a page is the top of. */
-const MATCHES = `
-  SELECT 'Member'::text AS kind, m.id, m.sort_name AS key, ${SCORE('m.sort_name')} AS score
-    FROM member m
-   WHERE ${MATCHES_NAME('m.sort_name')}
-  UNION ALL
-  SELECT 'Service'::text, s.id, s.sort_name, ${SCORE('s.sort_name')}
-    FROM service s
-   WHERE s.retired_at IS NULL AND ${MATCHES_NAME('s.sort_name')}`;
 
 /**
  * Ranges of `name_trigram_count`, each with a partial GIN trigram index whose predicate is the same
@@ -81,7 +72,12 @@ export const SEARCH_NAME_BUCKETS: readonly (NameLengthRange & { predicate: strin
 ];
 
 const ORDER = 'ORDER BY r.score DESC, r.key ASC, r.kind ASC, r.id ASC';
-/** Parameters after the text, `first + 1`, the thresholds and one pattern list per bucket. */
+/**
+ * Parameters of the page and count statements: $1 the folded text, $2 pg_trgm's thresholds, then one
+ * pattern list per bucket (`chooseCandidatePatterns`); a page adds `first + 1` and the position to
+ * start after.
+ */
+const LIMIT = `$${3 + SEARCH_NAME_BUCKETS.length}`;
 const POSITION = 4 + SEARCH_NAME_BUCKETS.length;
 const AFTER = `WHERE r.score < $${POSITION}::numeric OR (r.score = $${POSITION}::numeric AND (r.key, r.kind, r.id) > ($${POSITION + 1}::text COLLATE "C", $${POSITION + 2}::text, $${POSITION + 3}::int))`;
 
@@ -91,10 +87,10 @@ const AFTER = `WHERE r.score < $${POSITION}::numeric OR (r.score = $${POSITION}:
  * through the names containing one of the text's rarest trigrams, scored with the same operators
  * applied as a filter (`|| ''`: not an index condition, so the planner reads the index by the
  * patterns alone). The patterns are used only while pg_trgm's thresholds are those they were
- * chosen for ($3); otherwise the bucket is read the first way. The way not taken is never run.
+ * chosen for ($2); otherwise the bucket is read the first way. The way not taken is never run.
  */
 function bucketStatement(bucket: (typeof SEARCH_NAME_BUCKETS)[number], index: number): string {
-  const patterns = `(SELECT CASE WHEN current_setting('pg_trgm.similarity_threshold') || ' ' || current_setting('pg_trgm.word_similarity_threshold') = $3::text THEN $${4 + index}::text[] END)`;
+  const patterns = `(SELECT CASE WHEN current_setting('pg_trgm.similarity_threshold') || ' ' || current_setting('pg_trgm.word_similarity_threshold') = $2::text THEN $${3 + index}::text[] END)`;
   const member = `SELECT 'Member'::text AS kind, m.id, m.sort_name AS key, ${SCORE('m.sort_name')} AS score FROM member m`;
   return `bucket_${index + 1} AS MATERIALIZED (
       ${member} WHERE ${bucket.predicate} AND ${patterns} IS NULL AND ${MATCHES_NAME('m.sort_name')}
@@ -103,21 +99,22 @@ function bucketStatement(bucket: (typeof SEARCH_NAME_BUCKETS)[number], index: nu
         AND ${MATCHES_NAME("(m.sort_name::text || '')")})`;
 }
 
+/** The active services that match, scored. */
+const SERVICES = `services AS MATERIALIZED (
+      SELECT 'Service'::text AS kind, s.id, s.sort_name AS key, ${SCORE('s.sort_name')} AS score
+        FROM service s WHERE s.retired_at IS NULL AND ${MATCHES_NAME('s.sort_name')})`;
+
 /**
- * The page statement: $1 the folded text, $2 `first + 1`, $3 pg_trgm's thresholds and $4.. one
- * pattern list per bucket (`searchCandidates`), then the position to start after. `tier_k` is the
- * page over the services and the buckets up to k; `chosen` is the first tier that is exact
- * (evaluated lazily: a later bucket is read only when an earlier tier is not enough).
+ * The page statement. `tier_k` is the page over the services and the buckets up to k; `chosen` is
+ * the first tier that is exact (evaluated lazily: a later bucket is read only when an earlier tier
+ * is not enough).
  */
 function pageStatement(after: boolean): string {
-  const ctes: string[] = SEARCH_NAME_BUCKETS.map(bucketStatement);
-  ctes.push(`services AS MATERIALIZED (
-      SELECT 'Service'::text AS kind, s.id, s.sort_name AS key, ${SCORE('s.sort_name')} AS score
-        FROM service s WHERE s.retired_at IS NULL AND ${MATCHES_NAME('s.sort_name')})`);
+  const ctes: string[] = [...SEARCH_NAME_BUCKETS.map(bucketStatement), SERVICES];
   SEARCH_NAME_BUCKETS.forEach((_bucket, index) => {
     const previous = index === 0 ? 'services' : `tier_${index}`;
     ctes.push(`tier_${index + 1} AS MATERIALIZED (
-      SELECT * FROM (SELECT * FROM ${previous} UNION ALL SELECT * FROM bucket_${index + 1}) r ${after ? AFTER : ''} ${ORDER} LIMIT $2)`);
+      SELECT * FROM (SELECT * FROM ${previous} UNION ALL SELECT * FROM bucket_${index + 1}) r ${after ? AFTER : ''} ${ORDER} LIMIT ${LIMIT})`);
   });
   // The best score a member outside tier k can have, rounded up (float4 similarities included).
   const bound = (maxTrigrams: number) =>
@@ -125,7 +122,7 @@ function pageStatement(after: boolean): string {
   const exact = SEARCH_NAME_BUCKETS.flatMap((bucket, index) =>
     bucket.maxTrigrams === null
       ? []
-      : [`WHEN (SELECT count(*) >= $2 AND count(*) FILTER (WHERE t.score > ${bound(bucket.maxTrigrams)}) >= $2 - 1 FROM tier_${index + 1} t) THEN ${index + 1}`],
+      : [`WHEN (SELECT count(*) >= ${LIMIT} AND count(*) FILTER (WHERE t.score > ${bound(bucket.maxTrigrams)}) >= ${LIMIT} - 1 FROM tier_${index + 1} t) THEN ${index + 1}`],
   );
   ctes.push(`chosen AS (SELECT CASE ${exact.join(' ')} ELSE ${SEARCH_NAME_BUCKETS.length} END AS tier)`);
   const branches = SEARCH_NAME_BUCKETS.map((_bucket, index) => `SELECT * FROM tier_${index + 1} WHERE (SELECT tier FROM chosen) = ${index + 1}`);
@@ -135,6 +132,15 @@ function pageStatement(after: boolean): string {
 
 const FIRST_PAGE = pageStatement(false);
 const PAGE_AFTER = pageStatement(true);
+/** Every match counted, each bucket read the way chosen for it, as a page reads it. */
+const COUNT = `WITH ${[...SEARCH_NAME_BUCKETS.map(bucketStatement), SERVICES].join(',\n')}
+    SELECT (${['services', ...SEARCH_NAME_BUCKETS.map((_bucket, index) => `bucket_${index + 1}`)].map((cte) => `(SELECT count(*) FROM ${cte})`).join(' + ')})::int AS count`;
+
+/** The parameters every search statement starts with. */
+async function searchParameters(dataSource: DataSource, folded: string, statistics: SearchTrigramStatistics | null | undefined): Promise<unknown[]> {
+  if (statistics === undefined) statistics = await searchTrigramStatisticsFor(dataSource);
+  return [folded, statistics?.thresholds.setting ?? '', ...chooseCandidatePatterns(folded, SEARCH_NAME_BUCKETS, statistics)];
+}
 
 export async function searchPage(
   dataSource: DataSource,
@@ -145,16 +151,14 @@ export async function searchPage(
   statistics?: SearchTrigramStatistics | null,
 ): Promise<{ hits: SearchHit[]; hasMore: boolean }> {
   if (first === 0) return { hits: [], hasMore: false };
-  if (statistics === undefined) statistics = await searchTrigramStatisticsFor(dataSource);
-  const patterns = chooseCandidatePatterns(folded, SEARCH_NAME_BUCKETS, statistics);
-  const params: unknown[] = [folded, first + 1, statistics?.thresholds.setting ?? '', ...patterns];
+  const params = [...(await searchParameters(dataSource, folded, statistics)), first + 1];
   if (after) params.push(after.score, after.key, after.kind, after.id);
   const rows: { kind: SearchKind; id: number; key: string; score: string }[] = await dataSource.query(after ? PAGE_AFTER : FIRST_PAGE, params);
   return { hits: rows.slice(0, first).map((row) => ({ ...row, score: normaliseScore(row.score) })), hasMore: rows.length > first };
 }
 
-export async function countSearch(dataSource: DataSource, folded: string): Promise<number> {
-  const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM (${MATCHES}) r`, [folded]);
+export async function countSearch(dataSource: DataSource, folded: string, statistics?: SearchTrigramStatistics | null): Promise<number> {
+  const [{ count }] = await dataSource.query(COUNT, await searchParameters(dataSource, folded, statistics));
   return count;
 }
 
