@@ -89,14 +89,18 @@ const AFTER = `WHERE r.score < $${POSITION}::numeric OR (r.score = $${POSITION}:
  * patterns alone). The patterns are used only while pg_trgm's thresholds are those they were
  * chosen for ($2); otherwise the bucket is read the first way. The way not taken is never run.
  */
-function bucketStatement(bucket: (typeof SEARCH_NAME_BUCKETS)[number], index: number): string {
+function bucketMatches(bucket: (typeof SEARCH_NAME_BUCKETS)[number], index: number, columns: string): string {
   const patterns = `(SELECT CASE WHEN current_setting('pg_trgm.similarity_threshold') || ' ' || current_setting('pg_trgm.word_similarity_threshold') = $2::text THEN $${3 + index}::text[] END)`;
-  const member = `SELECT 'Member'::text AS kind, m.id, m.sort_name AS key, ${SCORE('m.sort_name')} AS score FROM member m`;
-  return `bucket_${index + 1} AS MATERIALIZED (
-      ${member} WHERE ${bucket.predicate} AND ${patterns} IS NULL AND ${MATCHES_NAME('m.sort_name')}
+  return `SELECT ${columns} FROM member m WHERE ${bucket.predicate} AND ${patterns} IS NULL AND ${MATCHES_NAME('m.sort_name')}
       UNION ALL
-      ${member} WHERE ${bucket.predicate} AND ${patterns} IS NOT NULL AND m.sort_name::text LIKE ANY (${patterns}::text[])
-        AND ${MATCHES_NAME("(m.sort_name::text || '')")})`;
+      SELECT ${columns} FROM member m WHERE ${bucket.predicate} AND ${patterns} IS NOT NULL AND m.sort_name::text LIKE ANY (${patterns}::text[])
+        AND ${MATCHES_NAME("(m.sort_name::text || '')")}`;
+}
+
+/** A bucket's matching members, scored, for a page. */
+function bucketStatement(bucket: (typeof SEARCH_NAME_BUCKETS)[number], index: number): string {
+  return `bucket_${index + 1} AS MATERIALIZED (
+      ${bucketMatches(bucket, index, `'Member'::text AS kind, m.id, m.sort_name AS key, ${SCORE('m.sort_name')} AS score`)})`;
 }
 
 /** The active services that match, scored. */
@@ -132,9 +136,18 @@ function pageStatement(after: boolean): string {
 
 const FIRST_PAGE = pageStatement(false);
 const PAGE_AFTER = pageStatement(true);
-/** Every match counted, each bucket read the way chosen for it, as a page reads it. */
-const COUNT = `WITH ${[...SEARCH_NAME_BUCKETS.map(bucketStatement), SERVICES].join(',\n')}
-    SELECT (${['services', ...SEARCH_NAME_BUCKETS.map((_bucket, index) => `bucket_${index + 1}`)].map((cte) => `(SELECT count(*) FROM ${cte})`).join(' + ')})::int AS count`;
+/**
+ * Every match counted (not scored), each bucket read the way chosen for it, as a page reads it; when
+ * every bucket is read through the trigram index, one scan of the whole-table trigram index instead.
+ */
+const COUNT_THROUGH_INDEX = `SELECT count(*)::int AS count FROM (
+      SELECT m.id FROM member m WHERE m.sort_name % $1 OR $1 <% m.sort_name
+      UNION ALL
+      SELECT s.id FROM service s WHERE s.retired_at IS NULL AND (s.sort_name % $1 OR $1 <% s.sort_name)) r`;
+const COUNT_BY_BUCKET = `SELECT count(*)::int AS count FROM (
+      ${SEARCH_NAME_BUCKETS.map((bucket, index) => bucketMatches(bucket, index, 'm.id')).join('\n      UNION ALL\n      ')}
+      UNION ALL
+      SELECT s.id FROM service s WHERE s.retired_at IS NULL AND ${MATCHES_NAME('s.sort_name')}) r`;
 
 /** The parameters every search statement starts with. */
 async function searchParameters(dataSource: DataSource, folded: string, statistics: SearchTrigramStatistics | null | undefined): Promise<unknown[]> {
@@ -158,7 +171,9 @@ export async function searchPage(
 }
 
 export async function countSearch(dataSource: DataSource, folded: string, statistics?: SearchTrigramStatistics | null): Promise<number> {
-  const [{ count }] = await dataSource.query(COUNT, await searchParameters(dataSource, folded, statistics));
+  const params = await searchParameters(dataSource, folded, statistics);
+  const byBucket = params.slice(2).some((patterns) => patterns !== null);
+  const [{ count }] = await dataSource.query(byBucket ? COUNT_BY_BUCKET : COUNT_THROUGH_INDEX, byBucket ? params : [folded]);
   return count;
 }
 
