@@ -20,6 +20,7 @@ import { type CapturedStatement, explainStatement, lastStatementOf } from '../sh
 import { countMembers, findMemberPage } from '../shared/src/directory/member-list';
 import type { MemberFilter } from '../shared/src/directory/member-filter';
 import { searchPage } from '../shared/src/directory/search';
+import { vendorUsage } from '../shared/src/directory/statistics';
 import { OPERATORS } from '../shared/src/operators/operator-registry';
 import { encodeMemberCursor } from '../shared/src/pagination/member-cursor';
 import { startEmbeddedCluster, type EmbeddedCluster } from '../shared/src/postgres/embedded-cluster';
@@ -60,6 +61,14 @@ const OPERATIONS: Operation[] = [
   {
     name: 'count, bound inside a band (minPopulation: 1234)',
     query: () => `{ megalisOperator { members(first: 0, filter: { kinds: [COMMUNE], minPopulation: 1234 }) { totalCount } } }`,
+  },
+  {
+    name: 'count, vendor filter (vendors: ["Libriciel SCOP"])',
+    query: () => `{ megalisOperator { members(first: 0, filter: { vendors: ["Libriciel SCOP"] }) { totalCount } } }`,
+  },
+  {
+    name: 'statistics (member and subscription figures)',
+    query: () => `{ megalisStatistics { memberCount populationCovered membersByKind { key count } subscriptionCount subscriptionsByCategory { key count } } megalisVendorUsage { name memberCount } }`,
   },
   {
     name: 'name filter (nameContains: "ker")',
@@ -223,6 +232,18 @@ async function bulkLoad(dataSource: DataSource, target: number): Promise<void> {
       log(`  subscriptions of members up to id ${Math.min(from + chunk, Number(lastId))} (${seconds()} s)`);
     }
     await runner.query(`SET session_replication_role = DEFAULT`);
+    // The subscription triggers were off with the foreign keys: each member's active services are
+    // set as those triggers would have (the member triggers, on, move the group counts).
+    for (let from = Number(maxId); from < Number(lastId); from += chunk) {
+      await runner.query(
+        `UPDATE member m SET active_services = a.services
+           FROM (SELECT member_id, array_agg(service_id ORDER BY service_id) AS services FROM subscription
+                  WHERE status = 'ACTIVE' AND member_id > $1 AND member_id <= $2 GROUP BY member_id) a
+          WHERE a.member_id = m.id AND m.active_services IS DISTINCT FROM a.services`,
+        [from, Math.min(from + chunk, Number(lastId))],
+      );
+      log(`  active services of members up to id ${Math.min(from + chunk, Number(lastId))} (${seconds()} s)`);
+    }
     for (const index of indexes) {
       await runner.query(index.indexdef);
       log(`  rebuilt ${index.indexname} (${seconds()} s)`);
@@ -236,10 +257,25 @@ async function bulkLoad(dataSource: DataSource, target: number): Promise<void> {
   }
 }
 
-/** Whether `member_group_count` (when the schema has it) agrees with the members, group by group. */
+/** Whether `member_group_count` and `member_service_group_count` (when the schema has them) agree with the members, group by group. */
 async function checkGroupCounts(dataSource: DataSource): Promise<string> {
-  const [{ present }] = await dataSource.query(`SELECT to_regclass('member_group_count') IS NOT NULL AS present`);
+  const [{ present, services }] = await dataSource.query(
+    `SELECT to_regclass('member_group_count') IS NOT NULL AS present, to_regclass('member_service_group_count') IS NOT NULL AS services`,
+  );
   if (!present) return 'no member_group_count table';
+  if (services) {
+    const [{ differences, stale }] = await dataSource.query(`
+      SELECT (SELECT count(*)::int FROM (
+               (SELECT kind, departement, status, synthetic, member_population_band(population), active_services, count(*) FROM member GROUP BY 1, 2, 3, 4, 5, 6
+                EXCEPT SELECT kind, departement, status, synthetic, population_band, services, members FROM member_service_group_count WHERE members <> 0)
+               UNION ALL
+               (SELECT kind, departement, status, synthetic, population_band, services, members FROM member_service_group_count WHERE members <> 0
+                EXCEPT SELECT kind, departement, status, synthetic, member_population_band(population), active_services, count(*) FROM member GROUP BY 1, 2, 3, 4, 5, 6)) d) AS differences,
+             (SELECT count(*)::int FROM member m WHERE m.active_services IS DISTINCT FROM coalesce(
+               (SELECT array_agg(s.service_id ORDER BY s.service_id) FROM subscription s WHERE s.member_id = m.id AND s.status = 'ACTIVE'), '{}')) AS stale`);
+    if (differences !== 0) throw new Error(`member_service_group_count disagrees with the members in ${differences} groups`);
+    if (stale !== 0) throw new Error(`${stale} members' active_services disagree with their subscriptions`);
+  }
   const [{ differences }] = await dataSource.query(`
     SELECT count(*)::int AS differences FROM (
       (SELECT kind, departement, status, synthetic, member_population_band(population) AS band, count(*) AS n FROM member GROUP BY 1, 2, 3, 4, 5
@@ -248,7 +284,7 @@ async function checkGroupCounts(dataSource: DataSource): Promise<string> {
       (SELECT kind, departement, status, synthetic, population_band, members FROM member_group_count WHERE members <> 0
        EXCEPT SELECT kind, departement, status, synthetic, member_population_band(population), count(*) FROM member GROUP BY 1, 2, 3, 4, 5)) d`);
   if (differences !== 0) throw new Error(`member_group_count disagrees with the members in ${differences} groups`);
-  return 'member_group_count agrees with count(*) in every group';
+  return `member_group_count${services ? ', member_service_group_count and every member\'s active services agree' : ' agrees'} with the members and subscriptions`;
 }
 
 /** The statements the code sends for the measured operations, with their plans. */
@@ -269,6 +305,8 @@ async function explainPlans(dataSource: DataSource): Promise<{ name: string; sql
     findMemberPage(dataSource, { filter, order, first: 20, after: { order, key: deep.sort_name, id: deep.id } }));
   await take('count (same filter)', () => countMembers(dataSource, filter));
   await take('count, bound inside a band', () => countMembers(dataSource, { kinds: ['COMMUNE'], minPopulation: 1234 } as MemberFilter));
+  await take('count, vendor filter', () => countMembers(dataSource, { vendors: ['Libriciel SCOP'] } as MemberFilter));
+  await take('vendor usage', () => vendorUsage(dataSource));
   await take('name filter "ker"', () => findMemberPage(dataSource, { filter: { nameContains: 'ker' }, order, first: 20, after: null }));
   await take('name filter "kerla"', () => findMemberPage(dataSource, { filter: { nameContains: 'kerla' }, order, first: 20, after: null }));
   await take('search "saint"', () => searchPage(dataSource, 'saint', 20, null));

@@ -35,11 +35,12 @@ describe('Database: migrations and seed', () => {
         'AddWritesAuditAndPrivateFields1764450200000',
         'AddMemberCountsAndSearchBuckets1764450300000',
         'AddSearchTrigramStatistics1764450400000',
+        'AddMemberServiceCounts1764450500000',
       ]);
       for (let i = 0; i < applied.length; i += 1) await dataSource.undoLastMigration();
       const tables = await dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
       expect(tables).toEqual([{ tablename: 'migrations' }]);
-      expect(await dataSource.runMigrations()).toHaveLength(5);
+      expect(await dataSource.runMigrations()).toHaveLength(6);
     } finally {
       await dataSource.destroy();
     }

@@ -5,7 +5,7 @@ import { parseMemberFilterOrThrow, type MemberFilterInput } from '../shared/src/
 import { coverPopulationRange, POPULATION_BAND_STARTS, populationBandOf } from '../shared/src/directory/population-bands';
 import { countSearch, SEARCH_NAME_BUCKETS, searchPage, searchTextOrThrow, type SearchHit } from '../shared/src/directory/search';
 import { chooseCandidatePatterns, likePatternsFor, readSearchTrigramStatistics, type SearchTrigramStatistics, textTrigrams } from '../shared/src/directory/search-candidates';
-import { operatorStatistics } from '../shared/src/directory/statistics';
+import { operatorStatistics, vendorUsage } from '../shared/src/directory/statistics';
 import { withLuhnCheckDigit } from '../shared/src/domain/siren.util';
 import { nameSortKey } from '../shared/src/domain/sort-key.util';
 import { encodeGlobalId } from '../shared/src/ids/global-id';
@@ -22,6 +22,9 @@ import { startAlliance, type Alliance } from './support/alliance';
  */
 
 const SYNTHETIC_MEMBERS = 60_000;
+
+/** A data source, or a query runner inside a transaction. */
+type Queryable = Pick<DataSource, 'query'>;
 
 let alliance: Alliance;
 let megalis: DataSource;
@@ -63,6 +66,12 @@ async function referenceCount(dataSource: DataSource, input: MemberFilterInput):
   if (input.minPopulation != null) add((p) => `population >= ${p}`, input.minPopulation);
   if (input.maxPopulation != null) add((p) => `population <= ${p}`, input.maxPopulation);
   if (input.nameContains != null) add((p) => `sort_name LIKE ${p}`, `%${nameSortKey(input.nameContains)}%`);
+  const subscribedTo = (condition: string) =>
+    `EXISTS (SELECT 1 FROM subscription s JOIN service v ON v.id = s.service_id JOIN vendor d ON d.id = v.vendor_id
+              WHERE s.member_id = member.id AND s.status = 'ACTIVE' AND ${condition})`;
+  if (input.serviceCodes) add((p) => subscribedTo(`v.code = ANY(${p})`), input.serviceCodes);
+  if (input.vendors) add((p) => subscribedTo(`d.name = ANY(${p})`), input.vendors);
+  if (input.serviceCategories) add((p) => subscribedTo(`v.category = ANY(${p})`), input.serviceCategories);
   const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM member WHERE ${where.join(' AND ')}`, params);
   return count;
 }
@@ -97,6 +106,16 @@ const COUNT_FILTERS: MemberFilterInput[] = [
   { maxPopulation: 2_147_483_647 },
   { nameContains: 'saint' },
   { kinds: ['COMMUNE'], nameContains: 'plou', minPopulation: 1000 },
+  { serviceCodes: ['MPE'] },
+  { serviceCodes: ['ARCHIVAGE', 'PARAPHEUR'] },
+  { serviceCodes: ['NOT_A_SERVICE'] },
+  { vendors: ['Libriciel SCOP'] },
+  { vendors: ['Atexo'], kinds: ['COMMUNE'], departements: ['29'] },
+  { serviceCategories: ['DEMATERIALISATION'] },
+  { serviceCategories: ['ARCHIVAGE'], vendors: ['Atexo'] },
+  { serviceCodes: ['TDT_ACTES'], minPopulation: 1234, maxPopulation: 20_000 },
+  { vendors: ['Libriciel SCOP'], statuses: ['ADHERENT'], minPopulation: 1000 },
+  { serviceCodes: ['MPE'], nameContains: 'plou' },
 ];
 
 describe('Scale: population bands', () => {
@@ -148,7 +167,7 @@ describe('Scale: exact counts', () => {
   });
 
   /** Every group of member_group_count equals the members' count(*) and population sum. */
-  async function expectGroupsMatchMembers(dataSource: DataSource): Promise<void> {
+  async function expectGroupsMatchMembers(dataSource: Queryable): Promise<void> {
     const groups = await dataSource.query(`
       SELECT kind, departement, status, synthetic, population_band AS band, members::int AS n, population_total::bigint::text AS p
         FROM member_group_count WHERE members <> 0 OR population_total <> 0 ORDER BY 1, 2, 3, 4, 5`);
@@ -158,6 +177,36 @@ describe('Scale: exact counts', () => {
         FROM member GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`);
     expect(groups.length).toBeGreaterThan(10);
     expect(groups).toEqual(members);
+    // With the set of active services as one more dimension, and each member's set its subscriptions'.
+    const serviceGroups = await dataSource.query(`
+      SELECT kind, departement, status, synthetic, population_band AS band, services::text AS services, members::int AS n
+        FROM member_service_group_count WHERE members <> 0 ORDER BY 1, 2, 3, 4, 5, 6`);
+    const bySet = await dataSource.query(`
+      SELECT kind, departement, status, synthetic, member_population_band(population) AS band, services::text AS services, count(*)::int AS n
+        FROM (SELECT m.*, coalesce((SELECT array_agg(s.service_id ORDER BY s.service_id) FROM subscription s
+                                     WHERE s.member_id = m.id AND s.status = 'ACTIVE'), '{}') AS services FROM member m) m
+       GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`);
+    expect(serviceGroups.length).toBeGreaterThan(10);
+    expect(serviceGroups).toEqual(bySet);
+  }
+
+  /** The statistics' subscription figures and the vendors' member counts, against the subscriptions themselves. */
+  async function expectSubscriptionFiguresMatch(dataSource: Queryable): Promise<void> {
+    const statistics = await operatorStatistics(dataSource as DataSource);
+    const [{ active }] = await dataSource.query(`SELECT count(*)::int AS active FROM subscription WHERE status = 'ACTIVE'`);
+    const byCategory = await dataSource.query(
+      `SELECT v.category AS key, count(*)::int AS count FROM subscription s JOIN service v ON v.id = s.service_id
+        WHERE s.status = 'ACTIVE' GROUP BY v.category ORDER BY v.category`,
+    );
+    expect({ subscriptionCount: statistics.subscriptionCount, subscriptionsByCategory: statistics.subscriptionsByCategory }).toEqual({
+      subscriptionCount: active,
+      subscriptionsByCategory: byCategory,
+    });
+    const vendors = await dataSource.query(`
+      SELECT d.name, count(DISTINCT s.member_id) FILTER (WHERE s.status = 'ACTIVE')::int AS "memberCount"
+        FROM vendor d JOIN service v ON v.vendor_id = d.id AND v.retired_at IS NULL LEFT JOIN subscription s ON s.service_id = v.id
+       GROUP BY d.id ORDER BY d.name`);
+    expect((await vendorUsage(dataSource as DataSource)).map(({ name, memberCount }) => ({ name, memberCount }))).toEqual(vendors);
   }
 
   it('member_group_count follows registrations, updates and status changes made through the real mutations', async () => {
@@ -253,6 +302,87 @@ describe('Scale: exact counts', () => {
       );
       expect(errors).toBeUndefined();
       expect({ filter, count: data.operator.members.totalCount }).toEqual({ filter, count: await referenceCount(megalis, filter) });
+    }
+  });
+
+  it('member_service_group_count and the subscription figures follow subscriptions made and ended through the real mutations', async () => {
+    const token = await signTestToken({ operator: 'MEGALIS', roles: ['operator_admin'], sub: 'scale-test' });
+    const headers = { authorization: `Bearer ${token}` };
+    const change = async (mutation: 'subscribe' | 'unsubscribe', memberId: number, serviceId: number) => {
+      const input = { memberId: encodeGlobalId('MegalisMember', memberId), serviceId: encodeGlobalId('MegalisService', serviceId) };
+      const { errors } = await alliance.query(
+        `mutation($input: ${mutation === 'subscribe' ? 'SubscribeInput' : 'UnsubscribeInput'}!) { ${mutation}(input: $input) { member { id } } }`,
+        { input },
+        headers,
+      );
+      expect(errors).toBeUndefined();
+    };
+    const members: { id: number }[] = await megalis.query(
+      `SELECT id FROM member m WHERE synthetic AND NOT EXISTS (SELECT 1 FROM subscription s WHERE s.member_id = m.id) ORDER BY id LIMIT 6`,
+    );
+    const [a, b, c, d, e, f] = members.map((member) => member.id);
+    const services: number[] = (await megalis.query(`SELECT id FROM service WHERE retired_at IS NULL ORDER BY id LIMIT 6`)).map((row: { id: number }) => row.id);
+    expect(services).toHaveLength(6);
+    const [s1, s2, s3, s4, s5, s6] = services;
+    const active = async (id: number) =>
+      (await megalis.query(`SELECT active_services FROM member WHERE id = $1`, [id]))[0].active_services as number[];
+
+    // Concurrent subscriptions of one member to five services (each write locks the member before it
+    // reads its subscriptions), and of other members to one.
+    await Promise.all([s1, s2, s3, s4, s5].map((service) => change('subscribe', a, service)));
+    expect(await active(a)).toEqual([s1, s2, s3, s4, s5]);
+    await Promise.all([change('subscribe', b, s6), change('subscribe', c, s1), change('subscribe', d, s2), change('subscribe', e, s1), change('subscribe', f, s6)]);
+    await expectGroupsMatchMembers(megalis);
+    await expectSubscriptionFiguresMatch(megalis);
+
+    // Concurrent ends, a subscription made again, and one ended and made again at the same time.
+    await Promise.all([change('unsubscribe', a, s2), change('unsubscribe', a, s4), change('subscribe', a, s6), change('unsubscribe', c, s1), change('subscribe', e, s2)]);
+    expect(await active(a)).toEqual([s1, s3, s5, s6]);
+    expect(await active(c)).toEqual([]);
+    await Promise.all([change('unsubscribe', b, s6), change('subscribe', b, s6)]);
+    const [{ status }] = await megalis.query(`SELECT status FROM subscription WHERE member_id = $1 AND service_id = $2`, [b, s6]);
+    expect(await active(b)).toEqual(status === 'ACTIVE' ? [s6] : []);
+    await expectGroupsMatchMembers(megalis);
+    await expectSubscriptionFiguresMatch(megalis);
+
+    // Counts through the graph with service, vendor and category filters agree with count(*).
+    for (const filter of COUNT_FILTERS.filter((candidate) => candidate.serviceCodes || candidate.vendors || candidate.serviceCategories)) {
+      const { data, errors }: any = await alliance.query(
+        `query($filter: MemberFilter) { operator(code: MEGALIS) { members(first: 0, filter: $filter) { totalCount } } }`,
+        { filter },
+      );
+      expect(errors).toBeUndefined();
+      expect({ filter, count: data.operator.members.totalCount }).toEqual({ filter, count: await referenceCount(megalis, filter) });
+    }
+  });
+
+  it('member_service_group_count follows subscription writes in SQL: bulk status changes, moves, deletions, a member deleted, TRUNCATE', async () => {
+    const runner = megalis.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await runner.query(`UPDATE subscription SET status = 'SUSPENDED' WHERE status = 'ACTIVE' AND service_id = 2 AND member_id % 3 = 0`);
+      await runner.query(`UPDATE subscription SET status = 'ACTIVE' WHERE status <> 'ACTIVE' AND member_id % 5 = 0`);
+      const [moved] = await runner.query(
+        `SELECT s.id, s.member_id FROM subscription s WHERE s.status = 'ACTIVE' AND NOT EXISTS (
+           SELECT 1 FROM subscription t WHERE t.member_id = s.member_id + 1 AND t.service_id = s.service_id) AND EXISTS (SELECT 1 FROM member WHERE id = s.member_id + 1)
+         ORDER BY s.id LIMIT 1`,
+      );
+      await runner.query(`UPDATE subscription SET member_id = member_id + 1 WHERE id = $1`, [moved.id]);
+      await runner.query(`DELETE FROM subscription WHERE member_id % 7 = 0 AND service_id IN (1, 3)`);
+      const [doomed] = await runner.query(`SELECT member_id FROM subscription WHERE status = 'ACTIVE' ORDER BY member_id DESC LIMIT 1`);
+      await runner.query(`DELETE FROM member WHERE id = $1`, [doomed.member_id]);
+      // The checks read through this transaction's connection.
+      await expectGroupsMatchMembers(runner);
+      await expectSubscriptionFiguresMatch(runner);
+      await runner.query(`TRUNCATE subscription`);
+      expect(await runner.query(`SELECT count(*)::int AS n FROM member WHERE active_services <> '{}'`)).toEqual([{ n: 0 }]);
+      await expectGroupsMatchMembers(runner);
+      await runner.rollbackTransaction();
+      await expectGroupsMatchMembers(megalis);
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
     }
   });
 

@@ -108,9 +108,11 @@ function onlyNameFilter(filter: MemberFilter): boolean {
 
 /**
  * How many members match the filter (one statement). A filter on kinds, départements, statuses,
- * `synthetic` and population bounds only is answered from `member_group_count`, plus, for a bound
- * inside a population band, the members of the narrower part of that band (an index-only scan of
- * `member_population_count_idx`); any other filter counts the matching members.
+ * `synthetic` and population bounds only is answered from `member_group_count`, and one that also
+ * names services, vendors or service categories from `member_service_group_count` (the groups whose
+ * set of active services overlaps each of them), plus, for a bound inside a population band, the
+ * members of the narrower part of that band (an index scan of `member_population_count_idx`). A name
+ * filter counts the matching members.
  */
 export async function countMembers(dataSource: DataSource, filter: MemberFilter): Promise<number> {
   if (!countableFromGroups(filter)) return filtered(dataSource, filter, 'member').getCount();
@@ -124,7 +126,16 @@ export async function countMembers(dataSource: DataSource, filter: MemberFilter)
   if (filter.departements) dimensions.push(`departement = ANY(${param(filter.departements)}::text[])`);
   if (filter.statuses) dimensions.push(`status = ANY(${param(filter.statuses)}::text[])`);
   if (filter.synthetic !== undefined) dimensions.push(`synthetic = ${param(filter.synthetic)}::boolean`);
-  const groups = [...dimensions];
+  // Each service filter: the active services it names, overlapping the set counted (a group's, or a member's).
+  const serviceSets: string[] = [];
+  if (filter.serviceCategories) serviceSets.push(`ARRAY(SELECT id FROM service WHERE category = ANY(${param(filter.serviceCategories)}::text[]))`);
+  if (filter.vendors) {
+    serviceSets.push(`ARRAY(SELECT v.id FROM service v JOIN vendor d ON d.id = v.vendor_id WHERE d.name = ANY(${param(filter.vendors)}::text[]))`);
+  }
+  if (filter.serviceCodes) serviceSets.push(`ARRAY(SELECT id FROM service WHERE code = ANY(${param(filter.serviceCodes)}::text[]))`);
+  const table = serviceSets.length > 0 ? 'member_service_group_count' : 'member_group_count';
+  const groups = [...dimensions, ...serviceSets.map((set) => `services && ${set}`)];
+  dimensions.push(...serviceSets.map((set) => `active_services && ${set}`));
   let parts = '';
   if (filter.minPopulation !== undefined || filter.maxPopulation !== undefined) {
     const cover = coverPopulationRange(filter.minPopulation, filter.maxPopulation);
@@ -134,12 +145,22 @@ export async function countMembers(dataSource: DataSource, filter: MemberFilter)
     parts = [...cover.add.map((segment) => part('+', segment)), ...cover.subtract.map((segment) => part('-', segment))].join('');
   }
   const where = groups.length > 0 ? ` WHERE ${groups.join(' AND ')}` : '';
-  const [{ count }] = await dataSource.query(`SELECT ((SELECT coalesce(sum(members), 0) FROM member_group_count${where})${parts})::int AS count`, params);
+  const [{ count }] = await dataSource.query(`SELECT ((SELECT coalesce(sum(members), 0) FROM ${table}${where})${parts})::int AS count`, params);
   return count;
 }
 
-/** The filter fields `member_group_count` has dimensions for. */
-const GROUP_COUNT_FIELDS = new Set<keyof MemberFilter>(['kinds', 'departements', 'statuses', 'synthetic', 'minPopulation', 'maxPopulation']);
+/** The filter fields the group counts have dimensions for (services, vendors and categories: `member_service_group_count`). */
+const GROUP_COUNT_FIELDS = new Set<keyof MemberFilter>([
+  'kinds',
+  'departements',
+  'statuses',
+  'synthetic',
+  'minPopulation',
+  'maxPopulation',
+  'serviceCategories',
+  'vendors',
+  'serviceCodes',
+]);
 
 function countableFromGroups(filter: MemberFilter): boolean {
   return (Object.keys(filter) as (keyof MemberFilter)[]).every((field) => filter[field] === undefined || GROUP_COUNT_FIELDS.has(field));

@@ -22,7 +22,9 @@ export interface OperatorStatistics {
 
 /**
  * An operator's statistics, computed in SQL: one statement per figure group. The member figures
- * come from `member_group_count` (kept exact by triggers), not from the members themselves.
+ * come from `member_group_count`, the subscription figures from `member_service_group_count` (each
+ * group's members times its active services; both kept exact by triggers), not from the members
+ * and subscriptions themselves.
  */
 export async function operatorStatistics(dataSource: DataSource): Promise<OperatorStatistics> {
   const grouped = (column: string): Promise<KeyCount[]> =>
@@ -33,7 +35,7 @@ export async function operatorStatistics(dataSource: DataSource): Promise<Operat
     dataSource.query(
       `SELECT coalesce(sum(members), 0)::int AS "memberCount",
               coalesce(sum(population_total) FILTER (WHERE kind = 'COMMUNE' AND status = ANY($1)), 0)::int AS "populationCovered",
-              (SELECT count(*)::int FROM subscription WHERE status = 'ACTIVE') AS "subscriptionCount"
+              (SELECT coalesce(sum(members * cardinality(services)), 0)::int FROM member_service_group_count) AS "subscriptionCount"
          FROM member_group_count`,
       [COVERING_STATUSES],
     ),
@@ -41,8 +43,9 @@ export async function operatorStatistics(dataSource: DataSource): Promise<Operat
     grouped('departement'),
     grouped('status'),
     dataSource.query(
-      `SELECT v.category AS key, count(*)::int AS count FROM subscription s JOIN service v ON v.id = s.service_id
-        WHERE s.status = 'ACTIVE' GROUP BY v.category ORDER BY v.category`,
+      `SELECT v.category AS key, sum(g.members)::int AS count
+         FROM member_service_group_count g CROSS JOIN LATERAL unnest(g.services) AS active(service_id) JOIN service v ON v.id = active.service_id
+        WHERE g.members > 0 GROUP BY v.category ORDER BY v.category`,
     ),
     dataSource.query(
       `SELECT category AS key, array_agg(id ORDER BY sort_name, id) AS ids FROM service
@@ -59,15 +62,17 @@ export interface VendorUsage {
   memberCount: number;
 }
 
-/** Each vendor of the catalogue, its active services, and how many members use at least one. */
+/**
+ * Each vendor of the catalogue, its active services, and how many members use at least one (an
+ * ACTIVE subscription): the groups of `member_service_group_count` whose services overlap them.
+ */
 export function vendorUsage(dataSource: DataSource): Promise<VendorUsage[]> {
   return dataSource.query(`
     SELECT d.name, d.siren,
-           array_agg(DISTINCT v.id ORDER BY v.id) AS "serviceIds",
-           count(DISTINCT s.member_id) FILTER (WHERE s.status = 'ACTIVE')::int AS "memberCount"
+           array_agg(v.id ORDER BY v.id) AS "serviceIds",
+           (SELECT coalesce(sum(g.members), 0)::int FROM member_service_group_count g WHERE g.services && array_agg(v.id)) AS "memberCount"
       FROM vendor d
       JOIN service v ON v.vendor_id = d.id AND v.retired_at IS NULL
-      LEFT JOIN subscription s ON s.service_id = v.id
      GROUP BY d.id
      ORDER BY d.name`);
 }
