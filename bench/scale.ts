@@ -234,7 +234,10 @@ async function bulkLoad(dataSource: DataSource, target: number): Promise<void> {
     await runner.query(`SET session_replication_role = DEFAULT`);
     // The subscription triggers were off with the foreign keys: each member's active services are
     // set as those triggers would have (the member triggers, on, move the group counts).
-    for (let from = Number(maxId); from < Number(lastId); from += chunk) {
+    const [{ tracked }] = await runner.query(
+      `SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'member' AND column_name = 'active_services') AS tracked`,
+    );
+    for (let from = Number(maxId); tracked && from < Number(lastId); from += chunk) {
       await runner.query(
         `UPDATE member m SET active_services = a.services
            FROM (SELECT member_id, array_agg(service_id ORDER BY service_id) AS services FROM subscription
