@@ -58,7 +58,6 @@ const SCORE = (column: string) => `round(((similarity(${column}, $1) + word_simi
  */
 const MATCHES_NAME = (column: string) => `(${column} % (SELECT $1::text) OR (SELECT $1::text) <% ${column})`;
 
-
 /**
  * Ranges of `name_trigram_count`, each with a partial GIN trigram index whose predicate is the same
  * text (migration 1764450300000), so that the planner proves the index usable. Contiguous, from 0

@@ -13,9 +13,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * 2. `member_service_group_count`: like `member_group_count` (migration 1764450300000), with the
  *    set of active services as one more dimension, kept by the same kind of triggers on `member`. A
  *    count filtered by services sums the groups whose set overlaps the services asked for; the
- *    number of groups grows with the distinct sets of services members have (tens of thousands at
- *    most for a catalogue of tens of services), not with the members. `member_group_count` stays
- *    as it is for the counts without a service filter (fewer groups to read).
+ *    number of groups grows with the distinct sets of services members have, not with the members
+ *    (4,929 groups for the benchmark's 1,000,000 members over 8 services). `member_group_count`
+ *    stays as it is for the counts without a service filter (fewer groups to read).
  *
  * Written out literally: a migration never changes once landed.
  */
