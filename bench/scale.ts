@@ -67,7 +67,8 @@ const OPERATIONS: Operation[] = [
     query: () => `{ megalisOperator { members(first: 0, filter: { vendors: ["Libriciel SCOP"] }) { totalCount } } }`,
   },
   {
-    // Not populationCovered: the synthetic members' populations add up beyond GraphQL's Int (7.5 billion).
+    // Not populationCovered: the synthetic members' populations add up beyond GraphQL's Int (7.5
+    // billion), which that field reports as an error (the other figures are unaffected).
     name: 'statistics (member and subscription figures, vendors)',
     query: () => `{ megalisStatistics { memberCount membersByKind { key count } subscriptionCount subscriptionsByCategory { key count } } megalisVendorUsage { name memberCount } }`,
   },

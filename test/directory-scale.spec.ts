@@ -386,6 +386,26 @@ describe('Scale: exact counts', () => {
     }
   });
 
+  it('the statistics do not fail when the covered population adds up beyond 32 bits', async () => {
+    const runner = megalis.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await runner.query(
+        `UPDATE member SET population = 2000000000 WHERE id IN (SELECT id FROM member WHERE kind = 'COMMUNE' AND status = 'ADHERENT' ORDER BY id LIMIT 2)`,
+      );
+      const statistics = await operatorStatistics(runner as unknown as DataSource);
+      const [{ covered }] = await runner.query(
+        `SELECT sum(population)::text AS covered FROM member WHERE kind = 'COMMUNE' AND status IN ('ADHERENT', 'PARTENAIRE')`,
+      );
+      expect(statistics.populationCovered).toBe(Number(covered));
+      expect(statistics.populationCovered).toBeGreaterThan(2 ** 31);
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
   it('member_group_count empties with TRUNCATE and comes back with its rollback', async () => {
     const runner = megalis.createQueryRunner();
     await runner.connect();

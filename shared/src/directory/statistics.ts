@@ -34,7 +34,7 @@ export async function operatorStatistics(dataSource: DataSource): Promise<Operat
   const [[totals], membersByKind, membersByDepartement, membersByStatus, subscriptionsByCategory, servicesByCategory] = await Promise.all([
     dataSource.query(
       `SELECT coalesce(sum(members), 0)::int AS "memberCount",
-              coalesce(sum(population_total) FILTER (WHERE kind = 'COMMUNE' AND status = ANY($1)), 0)::int AS "populationCovered",
+              coalesce(sum(population_total) FILTER (WHERE kind = 'COMMUNE' AND status = ANY($1)), 0)::bigint AS "populationCovered",
               (SELECT coalesce(sum(members * cardinality(services)), 0)::int FROM member_service_group_count) AS "subscriptionCount"
          FROM member_group_count`,
       [COVERING_STATUSES],
@@ -52,7 +52,9 @@ export async function operatorStatistics(dataSource: DataSource): Promise<Operat
         WHERE retired_at IS NULL GROUP BY category ORDER BY category`,
     ),
   ]);
-  return { ...totals, membersByKind, membersByDepartement, membersByStatus, subscriptionsByCategory, servicesByCategory };
+  // A bigint (the driver's string): beyond GraphQL's Int, only that field fails, and only when asked for.
+  const populationCovered = Number(totals.populationCovered);
+  return { ...totals, populationCovered, membersByKind, membersByDepartement, membersByStatus, subscriptionsByCategory, servicesByCategory };
 }
 
 export interface VendorUsage {
