@@ -241,10 +241,8 @@ async function bulkLoad(dataSource: DataSource, target: number): Promise<void> {
     );
     for (let from = Number(maxId); tracked && from < Number(lastId); from += chunk) {
       await runner.query(
-        `UPDATE member m SET active_services = a.services
-           FROM (SELECT member_id, array_agg(service_id ORDER BY service_id) AS services FROM subscription
-                  WHERE status = 'ACTIVE' AND member_id > $1 AND member_id <= $2 GROUP BY member_id) a
-          WHERE a.member_id = m.id AND m.active_services IS DISTINCT FROM a.services`,
+        `UPDATE member SET active_services = member_active_services(id)
+          WHERE id > $1 AND id <= $2 AND id IN (SELECT member_id FROM subscription WHERE status = 'ACTIVE')`,
         [from, Math.min(from + chunk, Number(lastId))],
       );
       log(`  active services of members up to id ${Math.min(from + chunk, Number(lastId))} (${seconds()} s)`);

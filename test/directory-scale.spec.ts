@@ -1,10 +1,21 @@
-import type { DataSource } from 'typeorm';
-import { explainStatement, lastStatementOf } from '../shared/src/database/statement-capture';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { captureStatements, explainStatement, lastStatementOf } from '../shared/src/database/statement-capture';
 import { countMembers, findMemberPage } from '../shared/src/directory/member-list';
 import { parseMemberFilterOrThrow, type MemberFilterInput } from '../shared/src/directory/member-filter';
 import { coverPopulationRange, POPULATION_BAND_STARTS, populationBandOf } from '../shared/src/directory/population-bands';
 import { countSearch, SEARCH_NAME_BUCKETS, searchPage, searchTextOrThrow, type SearchHit } from '../shared/src/directory/search';
-import { chooseCandidatePatterns, likePatternsFor, readSearchTrigramStatistics, type SearchTrigramStatistics, textTrigrams } from '../shared/src/directory/search-candidates';
+import {
+  chooseCandidatePatterns,
+  likePatternsFor,
+  readSearchTrigramStatistics,
+  SEARCH_STATISTICS_MAX_AGE_MS,
+  searchTrigramStatisticsFor,
+  type SearchTrigramStatistics,
+  textTrigrams,
+} from '../shared/src/directory/search-candidates';
+import { OPERATORS } from '../shared/src/operators/operator-registry';
+import { createOperatorDataSourceFor } from '../shared/src/subgraph/operator-database';
+import { loadOperatorModule } from '../subgraphs/operator-modules';
 import { operatorStatistics, vendorUsage } from '../shared/src/directory/statistics';
 import { withLuhnCheckDigit } from '../shared/src/domain/siren.util';
 import { nameSortKey } from '../shared/src/domain/sort-key.util';
@@ -190,6 +201,18 @@ describe('Scale: exact counts', () => {
     expect(serviceGroups).toEqual(bySet);
   }
 
+  /** `totalCount` through the graph agrees with count(*) on the members, filter by filter. */
+  async function expectGraphCountsMatch(filters: MemberFilterInput[]): Promise<void> {
+    for (const filter of filters) {
+      const { data, errors }: any = await alliance.query(
+        `query($filter: MemberFilter) { operator(code: MEGALIS) { members(first: 0, filter: $filter) { totalCount } } }`,
+        { filter },
+      );
+      expect(errors).toBeUndefined();
+      expect({ filter, count: data.operator.members.totalCount }).toEqual({ filter, count: await referenceCount(megalis, filter) });
+    }
+  }
+
   /** The statistics' subscription figures and the vendors' member counts, against the subscriptions themselves. */
   async function expectSubscriptionFiguresMatch(dataSource: Queryable): Promise<void> {
     const statistics = await operatorStatistics(dataSource as DataSource);
@@ -294,15 +317,7 @@ describe('Scale: exact counts', () => {
       membersByStatus: statistics.membersByStatus,
     }).toEqual({ ...totals, membersByKind: await grouped('kind'), membersByDepartement: await grouped('departement'), membersByStatus: await grouped('status') });
 
-    // Counts through the graph agree with count(*) on the members.
-    for (const filter of COUNT_FILTERS) {
-      const { data, errors }: any = await alliance.query(
-        `query($filter: MemberFilter) { operator(code: MEGALIS) { members(first: 0, filter: $filter) { totalCount } } }`,
-        { filter },
-      );
-      expect(errors).toBeUndefined();
-      expect({ filter, count: data.operator.members.totalCount }).toEqual({ filter, count: await referenceCount(megalis, filter) });
-    }
+    await expectGraphCountsMatch(COUNT_FILTERS);
   });
 
   it('member_service_group_count and the subscription figures follow subscriptions made and ended through the real mutations', async () => {
@@ -345,22 +360,11 @@ describe('Scale: exact counts', () => {
     await expectGroupsMatchMembers(megalis);
     await expectSubscriptionFiguresMatch(megalis);
 
-    // Counts through the graph with service, vendor and category filters agree with count(*).
-    for (const filter of COUNT_FILTERS.filter((candidate) => candidate.serviceCodes || candidate.vendors || candidate.serviceCategories)) {
-      const { data, errors }: any = await alliance.query(
-        `query($filter: MemberFilter) { operator(code: MEGALIS) { members(first: 0, filter: $filter) { totalCount } } }`,
-        { filter },
-      );
-      expect(errors).toBeUndefined();
-      expect({ filter, count: data.operator.members.totalCount }).toEqual({ filter, count: await referenceCount(megalis, filter) });
-    }
+    await expectGraphCountsMatch(COUNT_FILTERS.filter((filter) => filter.serviceCodes || filter.vendors || filter.serviceCategories));
   });
 
   it('member_service_group_count follows subscription writes in SQL: bulk status changes, moves, deletions, a member deleted, TRUNCATE', async () => {
-    const runner = megalis.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
+    await inRolledBackTransaction(async (runner) => {
       await runner.query(`UPDATE subscription SET status = 'SUSPENDED' WHERE status = 'ACTIVE' AND service_id = 2 AND member_id % 3 = 0`);
       await runner.query(`UPDATE subscription SET status = 'ACTIVE' WHERE status <> 'ACTIVE' AND member_id % 5 = 0`);
       const [moved] = await runner.query(
@@ -378,19 +382,12 @@ describe('Scale: exact counts', () => {
       await runner.query(`TRUNCATE subscription`);
       expect(await runner.query(`SELECT count(*)::int AS n FROM member WHERE active_services <> '{}'`)).toEqual([{ n: 0 }]);
       await expectGroupsMatchMembers(runner);
-      await runner.rollbackTransaction();
-      await expectGroupsMatchMembers(megalis);
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      await runner.release();
-    }
+    });
+    await expectGroupsMatchMembers(megalis);
   });
 
   it('the statistics do not fail when the covered population adds up beyond 32 bits', async () => {
-    const runner = megalis.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
+    await inRolledBackTransaction(async (runner) => {
       await runner.query(
         `UPDATE member SET population = 2000000000 WHERE id IN (SELECT id FROM member WHERE kind = 'COMMUNE' AND status = 'ADHERENT' ORDER BY id LIMIT 2)`,
       );
@@ -400,28 +397,32 @@ describe('Scale: exact counts', () => {
       );
       expect(statistics.populationCovered).toBe(Number(covered));
       expect(statistics.populationCovered).toBeGreaterThan(2 ** 31);
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      await runner.release();
-    }
+    });
   });
 
   it('member_group_count empties with TRUNCATE and comes back with its rollback', async () => {
-    const runner = megalis.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ total: before }] = await runner.query(`SELECT sum(members)::int AS total FROM member_group_count`);
-      await runner.startTransaction();
+    const [{ total: before }] = await megalis.query(`SELECT sum(members)::int AS total FROM member_group_count`);
+    await inRolledBackTransaction(async (runner) => {
       await runner.query(`TRUNCATE member CASCADE`);
       expect(await runner.query(`SELECT count(*)::int AS n FROM member_group_count`)).toEqual([{ n: 0 }]);
-      await runner.rollbackTransaction();
-      expect(await runner.query(`SELECT sum(members)::int AS total FROM member_group_count`)).toEqual([{ total: before }]);
-      expect(before).toBe(await referenceCount(megalis, {}));
-    } finally {
-      await runner.release();
-    }
+    });
+    expect(await megalis.query(`SELECT sum(members)::int AS total FROM member_group_count`)).toEqual([{ total: before }]);
+    expect(before).toBe(await referenceCount(megalis, {}));
   });
 });
+
+/** Runs SQL writes in a transaction of their own, always rolled back (the other tests see none of them). */
+async function inRolledBackTransaction(work: (runner: QueryRunner) => Promise<void>): Promise<void> {
+  const runner = megalis.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction();
+    await work(runner);
+  } finally {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    await runner.release();
+  }
+}
 
 async function planOf(dataSource: DataSource, run: () => Promise<unknown>): Promise<string> {
   return explainStatement(dataSource, await lastStatementOf(dataSource, run), 'ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF');
@@ -610,6 +611,20 @@ describe('Scale: search trigram statistics', () => {
     expect(rows).toHaveLength(trigrams.length);
     for (const row of rows) expect(row).toEqual({ ...row, differences: 0 });
     expect(rows.filter((row) => row.containing > 0).length).toBeGreaterThan(trigrams.length / 2);
+  });
+
+  it('a subgraph reads them once per max age (concurrent searches share the read), and a failed read counts as none', async () => {
+    // A clock of its own, past the entry the other tests left (read at the real time).
+    const start = Date.now() + 2 * SEARCH_STATISTICS_MAX_AGE_MS;
+    const read = () => captureStatements(megalis, () => Promise.all([searchTrigramStatisticsFor(megalis, start), searchTrigramStatisticsFor(megalis, start)]));
+    const first = await read();
+    expect(first.filter((statement) => /pg_stats_ext_exprs/.test(statement.sql))).toHaveLength(1);
+    expect(await captureStatements(megalis, () => searchTrigramStatisticsFor(megalis, start + SEARCH_STATISTICS_MAX_AGE_MS - 1))).toEqual([]);
+    const again = await captureStatements(megalis, () => searchTrigramStatisticsFor(megalis, start + SEARCH_STATISTICS_MAX_AGE_MS));
+    expect(again.filter((statement) => /pg_stats_ext_exprs/.test(statement.sql))).toHaveLength(1);
+    // A data source that cannot answer: no statistics, no error.
+    const closed = createOperatorDataSourceFor(loadOperatorModule(OPERATORS.find((operator) => operator.code === 'MEGALIS')!), 'postgres://nobody@127.0.0.1:1/none');
+    await expect(searchTrigramStatisticsFor(closed)).resolves.toBeNull();
   });
 
   it('ANALYZE keeps how often each range and each of its trigrams occur', async () => {

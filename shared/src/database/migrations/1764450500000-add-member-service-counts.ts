@@ -19,6 +19,24 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Written out literally: a migration never changes once landed.
  */
+const TRIGGER_EVENTS = ['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] as const;
+
+/**
+ * One statement-level trigger per event on `table`, named `<prefix>_<event>`, each with the
+ * transition tables its event has (a trigger with transition tables takes one event only).
+ */
+function statementTriggers(table: string, prefix: string, fn: string): string[] {
+  const transitions: Record<(typeof TRIGGER_EVENTS)[number], string> = {
+    INSERT: 'REFERENCING NEW TABLE AS new_rows',
+    UPDATE: 'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows',
+    DELETE: 'REFERENCING OLD TABLE AS old_rows',
+    TRUNCATE: '',
+  };
+  return TRIGGER_EVENTS.map(
+    (event) => `CREATE TRIGGER ${prefix}_${event.toLowerCase()} AFTER ${event} ON ${table} ${transitions[event]} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+  );
+}
+
 export class AddMemberServiceCounts1764450500000 implements MigrationInterface {
   name = 'AddMemberServiceCounts1764450500000';
 
@@ -27,11 +45,14 @@ export class AddMemberServiceCounts1764450500000 implements MigrationInterface {
     // service's statement timeout (this migration runs in a transaction of its own).
     await queryRunner.query(`SET LOCAL statement_timeout = 0`);
     await queryRunner.query(`ALTER TABLE member ADD COLUMN active_services int[] NOT NULL DEFAULT '{}'`);
+    // What `active_services` must hold for a member: the trigger below and a bulk load use it.
     await queryRunner.query(`
-      UPDATE member m SET active_services = a.services
-        FROM (SELECT member_id, array_agg(service_id ORDER BY service_id) AS services FROM subscription
-               WHERE status = 'ACTIVE' GROUP BY member_id) a
-       WHERE a.member_id = m.id`);
+      CREATE FUNCTION member_active_services(member int) RETURNS int[] LANGUAGE sql STABLE PARALLEL SAFE
+        AS $$ SELECT coalesce(array_agg(service_id ORDER BY service_id), '{}') FROM subscription
+               WHERE member_id = member AND status = 'ACTIVE' $$`);
+    await queryRunner.query(`
+      UPDATE member SET active_services = member_active_services(id)
+       WHERE id IN (SELECT member_id FROM subscription WHERE status = 'ACTIVE')`);
 
     await queryRunner.query(`
       CREATE TABLE member_service_group_count (
@@ -70,23 +91,13 @@ export class AddMemberServiceCounts1764450500000 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    await queryRunner.query(`CREATE TRIGGER member_service_group_count_insert AFTER INSERT ON member
-      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION member_service_group_count_apply()`);
-    await queryRunner.query(`CREATE TRIGGER member_service_group_count_update AFTER UPDATE ON member
-      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION member_service_group_count_apply()`);
-    await queryRunner.query(`CREATE TRIGGER member_service_group_count_delete AFTER DELETE ON member
-      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION member_service_group_count_apply()`);
-    await queryRunner.query(`CREATE TRIGGER member_service_group_count_truncate AFTER TRUNCATE ON member
-      FOR EACH STATEMENT EXECUTE FUNCTION member_service_group_count_apply()`);
+    for (const statement of statementTriggers('member', 'member_service_group_count', 'member_service_group_count_apply')) await queryRunner.query(statement);
 
     const refresh = (members: string) => `
         SELECT array_agg(DISTINCT member_id ORDER BY member_id) INTO ids FROM (${members}) r;
         PERFORM 1 FROM member WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE;
         UPDATE member m SET active_services = a.services
-          FROM (SELECT i AS id,
-                       coalesce((SELECT array_agg(s.service_id ORDER BY s.service_id) FROM subscription s
-                                  WHERE s.member_id = i AND s.status = 'ACTIVE'), '{}') AS services
-                  FROM unnest(ids) i) a
+          FROM (SELECT i AS id, member_active_services(i) AS services FROM unnest(ids) i) a
          WHERE m.id = a.id AND m.active_services IS DISTINCT FROM a.services;`;
     await queryRunner.query(`
       CREATE FUNCTION member_active_services_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -102,26 +113,14 @@ export class AddMemberServiceCounts1764450500000 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    await queryRunner.query(`CREATE TRIGGER member_active_services_insert AFTER INSERT ON subscription
-      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION member_active_services_refresh()`);
-    await queryRunner.query(`CREATE TRIGGER member_active_services_update AFTER UPDATE ON subscription
-      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION member_active_services_refresh()`);
-    await queryRunner.query(`CREATE TRIGGER member_active_services_delete AFTER DELETE ON subscription
-      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION member_active_services_refresh()`);
-    await queryRunner.query(`CREATE TRIGGER member_active_services_truncate AFTER TRUNCATE ON subscription
-      FOR EACH STATEMENT EXECUTE FUNCTION member_active_services_refresh()`);
+    for (const statement of statementTriggers('subscription', 'member_active_services', 'member_active_services_refresh')) await queryRunner.query(statement);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TRIGGER member_active_services_truncate ON subscription`);
-    await queryRunner.query(`DROP TRIGGER member_active_services_delete ON subscription`);
-    await queryRunner.query(`DROP TRIGGER member_active_services_update ON subscription`);
-    await queryRunner.query(`DROP TRIGGER member_active_services_insert ON subscription`);
+    for (const event of TRIGGER_EVENTS) await queryRunner.query(`DROP TRIGGER member_active_services_${event.toLowerCase()} ON subscription`);
     await queryRunner.query(`DROP FUNCTION member_active_services_refresh()`);
-    await queryRunner.query(`DROP TRIGGER member_service_group_count_truncate ON member`);
-    await queryRunner.query(`DROP TRIGGER member_service_group_count_delete ON member`);
-    await queryRunner.query(`DROP TRIGGER member_service_group_count_update ON member`);
-    await queryRunner.query(`DROP TRIGGER member_service_group_count_insert ON member`);
+    await queryRunner.query(`DROP FUNCTION member_active_services(int)`);
+    for (const event of TRIGGER_EVENTS) await queryRunner.query(`DROP TRIGGER member_service_group_count_${event.toLowerCase()} ON member`);
     await queryRunner.query(`DROP FUNCTION member_service_group_count_apply()`);
     await queryRunner.query(`DROP TABLE member_service_group_count`);
     await queryRunner.query(`ALTER TABLE member DROP COLUMN active_services`);
