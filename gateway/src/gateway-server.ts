@@ -1,3 +1,5 @@
+// First: Apollo Gateway must find @apollo/federation-internals flattened when it loads.
+import './federation-exports';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';

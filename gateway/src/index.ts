@@ -2,6 +2,8 @@
 // required. Off unless an OTLP endpoint is configured.
 import '../../shared/src/tracing/register';
 import { shutdownTracing } from '../../shared/src/tracing/register';
+// Then, before anything loads Apollo Gateway: its federation internals, read as plain properties.
+import './federation-exports';
 import cluster from 'node:cluster';
 import { ConfigError } from '../../shared/src/config/env.util';
 import { handleTerminationSignals, readShutdownGraceMs } from '../../shared/src/http/graceful-shutdown';
