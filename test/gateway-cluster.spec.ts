@@ -52,6 +52,8 @@ describe('Gateway: cluster mode (GATEWAY_WORKERS)', () => {
     gateway = spawnCollected(process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], { cwd: resolve(__dirname, '..'), env });
     const primary = gateway.child.pid!;
     await gateway.waitForLine(/gateway ready[\s\S]*gateway ready/, 60_000); // one line per worker
+    // The entry point flattens Apollo Gateway's federation internals before anything loads it.
+    expect(gateway.output()).not.toMatch(/before it was flattened/);
 
     await eventually(`two workers under ${primary} (now ${childrenOf(primary).join(', ')})`, () => childrenOf(primary).length === 2, 60_000);
     const workers = childrenOf(primary);

@@ -3,7 +3,7 @@
 import '../../shared/src/tracing/register';
 import { shutdownTracing } from '../../shared/src/tracing/register';
 // Then, before anything loads Apollo Gateway: its federation internals, read as plain properties.
-import './federation-exports';
+import { flattenedFederationInternals } from './federation-exports';
 import cluster from 'node:cluster';
 import { ConfigError } from '../../shared/src/config/env.util';
 import { handleTerminationSignals, readShutdownGraceMs } from '../../shared/src/http/graceful-shutdown';
@@ -41,6 +41,9 @@ async function main(): Promise<void> {
     { name: 'apollo', run: () => server.apollo.stop() },
     { name: 'tracing', run: shutdownTracing },
   ]);
+  // Correct either way, only slower: a module that loaded Apollo Gateway before this file's imports ran.
+  const earlyReaders = flattenedFederationInternals?.earlyReaders ?? [];
+  if (earlyReaders.length) logger.warn({ earlyReaders }, 'modules loaded @apollo/federation-internals before it was flattened: they read it through its getters');
   logger.info({ url: http.url, subgraphs: config.subgraphUrls }, 'gateway ready');
 }
 
