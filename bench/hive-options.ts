@@ -3,7 +3,7 @@
  * its HTTP transport, `@graphql-tools/executor-http`) is on by default; its documentation turns it
  * off with `transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } }`.
  *
- * `startHiveGateway` (test/support/hive-gateway.ts) takes no gateway configuration beyond the
+ * `startHiveGateway` (shared/src/testing/hive-gateway.ts) takes no gateway configuration beyond the
  * supergraph and the subgraph URLs, so the benchmark says the same thing through the supergraph:
  * Hive Gateway reads a transport entry per subgraph from `@transport` directives on the schema
  * definition (the form GraphQL Mesh's composition writes), and they replace the ones it derives

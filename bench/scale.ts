@@ -27,7 +27,7 @@ import { startEmbeddedCluster, type EmbeddedCluster } from '../shared/src/postgr
 import { createOperatorDataSourceFor } from '../shared/src/subgraph/operator-database';
 import { startOperatorSubgraph, type RunningOperatorSubgraph } from '../shared/src/testing/operator-subgraph-harness';
 import { loadOperatorModule } from '../subgraphs/operator-modules';
-import { freePorts } from '../test/support/processes';
+import { freePorts } from '../shared/src/testing/processes';
 import { median, runLoad, stopCurrentLoad, type LoadResult } from './load';
 
 const argument = (name: string, fallback: number) => {

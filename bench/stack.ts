@@ -10,8 +10,8 @@ import { createOperatorDataSourceFor } from '../shared/src/subgraph/operator-dat
 import { readSupergraphSdl } from '../gateway/src/supergraph-file';
 import { serviceNodeOptions } from '../shared/src/runtime/node-options';
 import { loadOperatorModule } from '../subgraphs/operator-modules';
-import { startHiveGateway, type RunningHiveGateway } from '../test/support/hive-gateway';
-import { freePorts, spawnCollected, type Spawned } from '../test/support/processes';
+import { startHiveGateway, type RunningHiveGateway } from '../shared/src/testing/hive-gateway';
+import { freePorts, spawnCollected, type Spawned } from '../shared/src/testing/processes';
 import { type CpuPlacement, cpuPlacement } from './cpu-placement';
 import { withoutHiveDeduplication } from './hive-options';
 

@@ -19,7 +19,7 @@ import { testDatabaseUrls } from '../shared/src/testing/test-databases';
 import { databaseAnswers, READINESS_TIMEOUT_MS } from '../shared/src/subgraph/operator-subgraph';
 import { loadOperatorModule } from '../subgraphs/operator-modules';
 import { startAlliance, type Alliance, type GraphQLResponse } from './support/alliance';
-import { freePorts, spawnCollected, type Spawned } from './support/processes';
+import { freePorts, spawnCollected, type Spawned } from '../shared/src/testing/processes';
 
 /**
  * Faults (issue 5, item 4), with real servers and real processes: every subgraph call and every

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { OPERATORS } from '../shared/src/operators/operator-registry';
 import { TEST_JWT_SECRET } from '../shared/src/testing/test-auth';
 import { startAlliance, type Alliance } from './support/alliance';
-import { freePorts, spawnCollected, type Spawned } from './support/processes';
+import { freePorts, spawnCollected, type Spawned } from '../shared/src/testing/processes';
 
 /** Cluster mode, for real: a gateway process with GATEWAY_WORKERS=2 in front of the test subgraphs. */
 let alliance: Alliance;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { freePorts, spawnCollected, type Spawned } from './support/processes';
+import { freePorts, spawnCollected, type Spawned } from '../shared/src/testing/processes';
 
 /**
  * Onboarding an operator, for real: in a temporary copy of the repository, `npm run new-operator`

@@ -5,7 +5,7 @@ import type { RunningHttpServer } from '../shared/src/http/http-server';
 import { OPERATORS } from '../shared/src/operators/operator-registry';
 import { signTestToken } from '../shared/src/testing/test-auth';
 import { startAlliance, type Alliance, type GraphQLResponse } from './support/alliance';
-import { QUERY_PLAN_HEADER, startHiveGateway, type RunningHiveGateway } from './support/hive-gateway';
+import { QUERY_PLAN_HEADER, startHiveGateway, type RunningHiveGateway } from '../shared/src/testing/hive-gateway';
 
 /**
  * Portability (DESIGN.md §10): the committed supergraph, served by a second, independent gateway

@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { OPERATORS } from '../shared/src/operators/operator-registry';
 import { TEST_JWT_SECRET } from '../shared/src/testing/test-auth';
 import { testDatabaseUrls } from '../shared/src/testing/test-databases';
-import { spawnCollected, type Spawned } from './support/processes';
+import { spawnCollected, type Spawned } from '../shared/src/testing/processes';
 
 /**
  * OpenTelemetry traces, end to end, with real processes: every operator subgraph and the gateway
