@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 
 /** A package whose `require` answer was replaced by `flattenReexports`. */
@@ -37,7 +36,7 @@ const flattenings = new WeakMap<object, FlattenedPackage>();
  * @param specifier the package, resolved as `requireFrom` resolves it.
  * @param requireFrom the `require` of the code that will load the package's callers.
  */
-export function flattenReexports(specifier: string, requireFrom: NodeJS.Require = createRequire(__filename)): FlattenedPackage | null {
+export function flattenReexports(specifier: string, requireFrom: NodeJS.Require): FlattenedPackage | null {
   const id = requireFrom.resolve(specifier);
   const original = requireFrom(specifier) as Record<string, unknown>;
   const done = flattenings.get(original);
