@@ -1,3 +1,5 @@
+// First: Apollo Server must find `negotiator` substituted when it loads.
+import '../../shared/src/http/apollo-server-negotiation';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import {

@@ -1,5 +1,7 @@
-// First: Apollo Gateway must find @apollo/federation-internals flattened when it loads.
+// First: Apollo Gateway and Apollo Server must find their dependencies substituted when they load
+// (shared/src/runtime/module-substitution.ts).
 import './federation-exports';
+import '../../shared/src/http/apollo-server-negotiation';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';

@@ -2,8 +2,11 @@
 // required. Off unless an OTLP endpoint is configured.
 import '../../shared/src/tracing/register';
 import { shutdownTracing } from '../../shared/src/tracing/register';
-// Then, before anything loads Apollo Gateway: its federation internals, read as plain properties.
+// Then, before anything loads Apollo Gateway or Apollo Server: their substituted dependencies
+// (shared/src/runtime/module-substitution.ts).
 import { flattenedFederationInternals } from './federation-exports';
+import { apolloServerNegotiation } from '../../shared/src/http/apollo-server-negotiation';
+import { EARLY_READERS_WARNING, earlyReadersOf } from '../../shared/src/runtime/module-substitution';
 import cluster from 'node:cluster';
 import { ConfigError } from '../../shared/src/config/env.util';
 import { handleTerminationSignals, readShutdownGraceMs } from '../../shared/src/http/graceful-shutdown';
@@ -41,9 +44,9 @@ async function main(): Promise<void> {
     { name: 'apollo', run: () => server.apollo.stop() },
     { name: 'tracing', run: shutdownTracing },
   ]);
-  // Correct either way, only slower: a module that loaded Apollo Gateway before this file's imports ran.
-  const earlyReaders = flattenedFederationInternals?.earlyReaders ?? [];
-  if (earlyReaders.length) logger.warn({ earlyReaders }, 'modules loaded @apollo/federation-internals before it was flattened: they read it through its getters');
+  // Correct either way, only slower: a module that loaded Apollo Gateway or Apollo Server before this file's imports ran.
+  const earlyReaders = earlyReadersOf({ '@apollo/federation-internals': flattenedFederationInternals, negotiator: apolloServerNegotiation });
+  if (earlyReaders) logger.warn({ earlyReaders }, EARLY_READERS_WARNING);
   logger.info({ url: http.url, subgraphs: config.subgraphUrls }, 'gateway ready');
 }
 

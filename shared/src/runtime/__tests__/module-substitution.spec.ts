@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { divergentExports, flattenReexports } from '../flat-exports';
+import { divergentExports, earlyReadersOf, flattenReexports, substituteModule } from '../module-substitution';
 
 /**
  * A package laid out as TypeScript compiles `export * from './parts'` to CommonJS: one getter per
@@ -33,7 +33,7 @@ describe('flattenReexports', () => {
   let nodeRequire: NodeJS.Require;
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'flat-exports-'));
+    dir = mkdtempSync(join(tmpdir(), 'module-substitution-'));
     writePackage(join(dir, 'pkg'));
     // Node's own require (Jest's would not use Node's module cache).
     nodeRequire = createRequire(join(dir, 'caller.js'));
@@ -61,6 +61,28 @@ describe('flattenReexports', () => {
     expect(again.double(21)).toBe(42);
     expect(divergentExports(flattened)).toEqual([]);
     expect(flattened.earlyReaders).toEqual([]);
+    expect(flattened.replaced).toEqual([]);
+  });
+
+  it('holds what a replacement makes of an export, and tells it apart from a live binding', () => {
+    const original = nodeRequire('./pkg/index.js');
+    const flattened = flattenReexports('./pkg/index.js', nodeRequire, { double: (double) => (n: number) => (double as (n: number) => number)(n) + 1 })!;
+    const again = nodeRequire('./pkg/index.js');
+    expect(again.double(21)).toBe(43);
+    expect(original.double(21)).toBe(42);
+    expect(again.version).toBe(original.version);
+    expect(Object.isFrozen(again)).toBe(true);
+    expect(flattened.replaced).toEqual(['double']);
+    // The replaced export differs on purpose: not reported; a reassigned one still is.
+    expect(divergentExports(flattened)).toEqual([]);
+    (original.bump as () => void)();
+    expect(divergentExports(flattened)).toEqual(['version']);
+  });
+
+  it('refuses a replacement of an export the package does not have, and changes nothing', () => {
+    const original = nodeRequire('./pkg/index.js');
+    expect(() => flattenReexports('./pkg/index.js', nodeRequire, { triple: (value) => value })).toThrow('./pkg/index.js has no export named triple');
+    expect(nodeRequire('./pkg/index.js')).toBe(original);
   });
 
   it('names the modules that required the package before it was flattened (they keep the getters)', () => {
@@ -96,5 +118,53 @@ describe('flattenReexports', () => {
     const first = flattenReexports('./pkg/index.js', nodeRequire)!;
     expect(flattenReexports('./pkg/index.js', nodeRequire)).toBe(first);
     expect(nodeRequire('./pkg/index.js')).toBe(first.flat);
+  });
+});
+
+describe('substituteModule', () => {
+  let dir: string;
+  let nodeRequire: NodeJS.Require;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'module-substitution-'));
+    mkdirSync(join(dir, 'greeter'));
+    // A module whose export is a function, as `negotiator`'s is.
+    writeFileSync(join(dir, 'greeter', 'index.js'), `module.exports = function greet(name) { return 'hello ' + name; };`);
+    nodeRequire = createRequire(join(dir, 'caller.js'));
+  });
+
+  afterEach(() => {
+    for (const id of Object.keys(nodeRequire.cache)) if (id.startsWith(dir)) delete nodeRequire.cache[id];
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('makes later requires answer what `make` built from the original, once', () => {
+    const make = jest.fn((greet: (name: string) => string) => (name: string) => greet(name).toUpperCase());
+    const substituted = substituteModule('./greeter/index.js', nodeRequire, make)!;
+    expect(substituted.original('you')).toBe('hello you');
+    expect(nodeRequire('./greeter/index.js')).toBe(substituted.substitute);
+    expect(nodeRequire('./greeter/index.js')('you')).toBe('HELLO YOU');
+    expect(substituteModule('./greeter/index.js', nodeRequire, make)).toBe(substituted);
+    expect(make).toHaveBeenCalledTimes(1);
+  });
+
+  it('changes nothing when `make` throws', () => {
+    const original = nodeRequire('./greeter/index.js');
+    expect(() =>
+      substituteModule('./greeter/index.js', nodeRequire, () => {
+        throw new Error('cannot');
+      }),
+    ).toThrow('cannot');
+    expect(nodeRequire('./greeter/index.js')).toBe(original);
+  });
+
+  it('names the modules that loaded it before (they keep the original), for the start-up warning', () => {
+    writeFileSync(join(dir, 'early.js'), `exports.greet = require('./greeter/index.js');`);
+    const early = nodeRequire('./early.js');
+    const substituted = substituteModule('./greeter/index.js', nodeRequire, (greet: (name: string) => string) => (name: string) => greet(name))!;
+    expect(substituted.earlyReaders).toEqual([join(dir, 'early.js')]);
+    expect(early.greet).toBe(substituted.original);
+    expect(earlyReadersOf({ greeter: substituted, other: { earlyReaders: [] }, absent: null })).toEqual({ greeter: [join(dir, 'early.js')] });
+    expect(earlyReadersOf({ other: { earlyReaders: [] }, absent: null })).toBeNull();
   });
 });
