@@ -42,13 +42,8 @@ export function rememberingNegotiator(Negotiator: NegotiatorConstructor, capacit
     constructor: { value: RememberingNegotiator, writable: true, configurable: true },
   }) as NegotiatorInstance;
   RememberingNegotiator.prototype.mediaType = function mediaType(this: NegotiatorInstance, available?: string[]): string | undefined {
-    const accept = this.request.headers.accept;
-    const rememberable =
-      Array.isArray(available) &&
-      available.every((type) => typeof type === 'string') &&
-      (accept === undefined || (typeof accept === 'string' && accept.length <= MAX_REMEMBERED_ACCEPT_LENGTH));
-    if (!rememberable) return negotiate.call(this, available);
-    const key = JSON.stringify([accept ?? null, available]);
+    const key = Array.isArray(available) ? keyOf(this.request.headers.accept, available) : null;
+    if (key === null) return negotiate.call(this, available);
     if (answers.has(key)) return answers.get(key);
     const answer = negotiate.call(this, available);
     if (answers.size >= capacity) answers.delete(answers.keys().next().value!);
@@ -59,6 +54,22 @@ export function rememberingNegotiator(Negotiator: NegotiatorConstructor, capacit
   Object.setPrototypeOf(RememberingNegotiator, Negotiator);
   Object.defineProperty(RememberingNegotiator, 'Negotiator', { value: RememberingNegotiator, enumerable: true, writable: true, configurable: true });
   return RememberingNegotiator as unknown as NegotiatorConstructor;
+}
+
+/**
+ * The memory's key of a negotiation: the header (or NUL when there is none) and the offered types,
+ * one per line; null when it cannot be kept (a header too long, or holding a line break or a NUL,
+ * which HTTP forbids anyway; an offered type that is not a string or holds a line break), so that
+ * two negotiations share a key only when they are the same.
+ */
+function keyOf(accept: unknown, available: unknown[]): string | null {
+  if (accept !== undefined && (typeof accept !== 'string' || accept.length > MAX_REMEMBERED_ACCEPT_LENGTH || /[\n\0]/.test(accept))) return null;
+  let key = accept === undefined ? '\0' : accept;
+  for (const type of available) {
+    if (typeof type !== 'string' || type.includes('\n')) return null;
+    key += `\n${type}`;
+  }
+  return key;
 }
 
 /**

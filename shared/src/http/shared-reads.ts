@@ -74,6 +74,21 @@ export function readSharingKey(read: ReadDescription): string | null {
 
 /** Whether every operation of the document is a query (conservative: false when unsure). */
 export function isReadOnly(query: string): boolean {
+  // The gateway asks it of its plans' subgraph operations, a few texts asked again and again.
+  let verdict = verdicts.get(query);
+  if (verdict === undefined) {
+    verdict = readsOnly(query);
+    if (verdicts.size >= MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value!);
+    verdicts.set(query, verdict);
+  }
+  return verdict;
+}
+
+/** Verdicts kept, by query text (the oldest goes first). */
+const MAX_VERDICTS = 1_000;
+const verdicts = new Map<string, boolean>();
+
+function readsOnly(query: string): boolean {
   const text = query.replace(/#[^\n\r]*/g, ' ');
   if (!/^\s*(query\b|\{)/.test(text)) return false;
   return !/(^|[\s}])(mutation|subscription)\b\s*[A-Za-z_({@]/.test(text);

@@ -73,6 +73,12 @@ describe('rememberingNegotiator', () => {
       ask(long);
       expect(negotiate).toHaveBeenCalledTimes(6);
       expect(ask(long)).toBe('application/json; charset=utf-8');
+      // A header holding a line break could pose as another's key: negotiated every time.
+      const broken = 'text/plain\napplication/json; charset=utf-8';
+      const calls = negotiate.mock.calls.length;
+      expect(ask(broken)).toBe(new Original({ headers: { accept: broken } }).mediaType([...OFFERS[2]]));
+      ask(broken);
+      expect(negotiate.mock.calls.length - calls).toBe(3);
     } finally {
       negotiate.mockRestore();
     }
