@@ -46,6 +46,27 @@ describe('Database: migrations and seed', () => {
     }
   });
 
+  it('leaves planner statistics behind a seed, so the first pages are planned on the real table', async () => {
+    const dataSource = createOperatorDataSourceFor(megalis, await scratchDatabase('statistics_check'));
+    await dataSource.initialize();
+    try {
+      const prepared = await prepareOperatorDatabase(dataSource, megalis);
+      const [{ members }] = await dataSource.query('SELECT count(*)::int AS members FROM member');
+      expect(prepared.seeded?.members).toBe(members);
+      // What ANALYZE leaves (autovacuum would not have run yet): the row count, and a plan that
+      // walks the name order's index for one département's first page instead of sorting it.
+      const [{ reltuples }] = await dataSource.query(`SELECT reltuples::int AS reltuples FROM pg_class WHERE relname = 'member'`);
+      expect(reltuples).toBe(members);
+      const plan: { 'QUERY PLAN': string }[] = await dataSource.query(
+        `EXPLAIN SELECT id FROM member WHERE departement = ANY($1::text[]) ORDER BY sort_name COLLATE "C", id LIMIT 21`,
+        [['29']],
+      );
+      expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/Index Scan using member_name_order_idx/);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
   it('seeds deterministically and idempotently: a second run inserts nothing', async () => {
     const dataSource = createOperatorDataSourceFor(megalis, testDatabaseUrls().MEGALIS);
     await dataSource.initialize();

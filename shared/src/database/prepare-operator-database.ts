@@ -12,6 +12,12 @@ export interface PrepareResult {
  * Brings an operator's database up to date: pending migrations, then, when the directory is empty
  * (first run) or `forceSeed` is set, the deterministic seed (kernel tables, then the operator's
  * own). Safe to call on every start.
+ *
+ * After either, the database's planner statistics are refreshed (`ANALYZE`). Autovacuum would do it
+ * only later (a minute or more after the load, and its first pass may come later still): until
+ * then PostgreSQL plans on default estimates, and a filtered page of members sorts every match
+ * instead of walking the sort order's index. Measured on the seeded MEGALIS directory: a page of
+ * one département's members cost the database 460 µs of CPU per execution before, 127 µs after.
  */
 export async function prepareOperatorDatabase(
   dataSource: DataSource,
@@ -26,5 +32,6 @@ export async function prepareOperatorDatabase(
     seeded = await applySeed(dataSource, seed);
     await module.specifics.seed?.(dataSource, seed);
   }
+  if (seeded || migrations.length > 0) await dataSource.query('ANALYZE');
   return { migrations, seeded };
 }
