@@ -3,7 +3,7 @@
 import '../../shared/src/tracing/register';
 import { shutdownTracing } from '../../shared/src/tracing/register';
 import { apolloServerNegotiation } from '../../shared/src/http/apollo-server-negotiation';
-import { EARLY_READERS_WARNING, earlyReadersOf } from '../../shared/src/runtime/module-substitution';
+import { warnOfEarlyReaders } from '../../shared/src/runtime/module-substitution';
 import { readCommonConfig } from '../../shared/src/config/runtime-config';
 import { readPort } from '../../shared/src/config/env.util';
 import { handleTerminationSignals, readShutdownGraceMs } from '../../shared/src/http/graceful-shutdown';
@@ -31,8 +31,7 @@ async function main(): Promise<void> {
     apq: subgraphApq,
   });
   const http = await server.listen(port, process.env.HOST ?? '127.0.0.1');
-  const earlyReaders = earlyReadersOf({ negotiator: apolloServerNegotiation });
-  if (earlyReaders) logger.warn({ earlyReaders }, EARLY_READERS_WARNING);
+  warnOfEarlyReaders(logger, { negotiator: apolloServerNegotiation });
   logger.info({ url: http.url }, 'partnership subgraph ready');
   const graceMs = readShutdownGraceMs(process.env);
   handleTerminationSignals(logger, graceMs, [

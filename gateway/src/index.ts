@@ -6,7 +6,7 @@ import { shutdownTracing } from '../../shared/src/tracing/register';
 // (shared/src/runtime/module-substitution.ts).
 import { flattenedFederationInternals } from './federation-exports';
 import { apolloServerNegotiation } from '../../shared/src/http/apollo-server-negotiation';
-import { EARLY_READERS_WARNING, earlyReadersOf } from '../../shared/src/runtime/module-substitution';
+import { warnOfEarlyReaders } from '../../shared/src/runtime/module-substitution';
 import cluster from 'node:cluster';
 import { ConfigError } from '../../shared/src/config/env.util';
 import { handleTerminationSignals, readShutdownGraceMs } from '../../shared/src/http/graceful-shutdown';
@@ -45,8 +45,7 @@ async function main(): Promise<void> {
     { name: 'tracing', run: shutdownTracing },
   ]);
   // Correct either way, only slower: a module that loaded Apollo Gateway or Apollo Server before this file's imports ran.
-  const earlyReaders = earlyReadersOf({ '@apollo/federation-internals': flattenedFederationInternals, negotiator: apolloServerNegotiation });
-  if (earlyReaders) logger.warn({ earlyReaders }, EARLY_READERS_WARNING);
+  warnOfEarlyReaders(logger, { '@apollo/federation-internals': flattenedFederationInternals, negotiator: apolloServerNegotiation });
   logger.info({ url: http.url, subgraphs: config.subgraphUrls }, 'gateway ready');
 }
 

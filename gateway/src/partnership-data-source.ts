@@ -2,6 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { execute, parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { readSharingKey, SharedReads } from '../../shared/src/http/shared-reads';
 import { type CacheHint, CachePolicyAccumulator } from '../../shared/src/http/graphql-http-client';
+import { BoundedMemo } from '../../shared/src/runtime/bounded-memo';
 import type { GatewayContext } from './gateway-context';
 import { restrictCachePolicy } from './operator-data-source';
 
@@ -26,7 +27,7 @@ interface Execution {
  * caller, uncacheable for a mutation).
  */
 export class PartnershipDataSource implements GraphQLDataSource<GatewayContext> {
-  private readonly documents = new Map<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>();
+  private readonly documents = new BoundedMemo<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>(MAX_CACHED_DOCUMENTS);
   private readonly shared = new SharedReads<Execution>();
 
   /**
@@ -84,18 +85,14 @@ export class PartnershipDataSource implements GraphQLDataSource<GatewayContext> 
   }
 
   private prepare(query: string) {
-    let prepared = this.documents.get(query);
-    if (!prepared) {
+    return this.documents.remember(query, () => {
       try {
         const document = parse(query);
         const errors = validate(this.schema, document);
-        prepared = errors.length ? { errors } : { document };
+        return errors.length ? { errors } : { document };
       } catch (error) {
-        prepared = { errors: [error as GraphQLError] };
+        return { errors: [error as GraphQLError] };
       }
-      if (this.documents.size >= MAX_CACHED_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
-      this.documents.set(query, prepared);
-    }
-    return prepared;
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { BoundedMemo } from '../runtime/bounded-memo';
 import { substituteModule } from '../runtime/module-substitution';
 
 /** What this file needs of the `negotiator` package's constructor (called with or without `new`). */
@@ -31,7 +32,7 @@ export const MAX_REMEMBERED_ACCEPT_LENGTH = 512;
  * without a list of offered types, are not kept).
  */
 export function rememberingNegotiator(Negotiator: NegotiatorConstructor, capacity = REMEMBERED_NEGOTIATIONS): NegotiatorConstructor {
-  const answers = new Map<string, string | undefined>();
+  const answers = new BoundedMemo<string, string | undefined>(capacity);
   const negotiate = Negotiator.prototype.mediaType;
   function RememberingNegotiator(this: unknown, request: { headers: Record<string, unknown> }): NegotiatorInstance {
     if (!(this instanceof RememberingNegotiator)) return new (RememberingNegotiator as unknown as NegotiatorConstructor)(request);
@@ -43,12 +44,7 @@ export function rememberingNegotiator(Negotiator: NegotiatorConstructor, capacit
   }) as NegotiatorInstance;
   RememberingNegotiator.prototype.mediaType = function mediaType(this: NegotiatorInstance, available?: string[]): string | undefined {
     const key = Array.isArray(available) ? keyOf(this.request.headers.accept, available) : null;
-    if (key === null) return negotiate.call(this, available);
-    if (answers.has(key)) return answers.get(key);
-    const answer = negotiate.call(this, available);
-    if (answers.size >= capacity) answers.delete(answers.keys().next().value!);
-    answers.set(key, answer);
-    return answer;
+    return key === null ? negotiate.call(this, available) : answers.remember(key, () => negotiate.call(this, available));
   };
   // The package's statics, and its own name for itself (`require('negotiator').Negotiator`).
   Object.setPrototypeOf(RememberingNegotiator, Negotiator);

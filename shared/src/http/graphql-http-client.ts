@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Agent, request } from 'undici';
+import { BoundedMemo } from '../runtime/bounded-memo';
 
 /** One GraphQL operation sent over HTTP. */
 export interface GraphQLHttpRequest {
@@ -59,7 +60,7 @@ const MAX_HASHED_QUERIES = 5_000;
  */
 export class GraphQLHttpClient {
   private readonly agent: Agent;
-  private readonly hashes = new Map<string, string>();
+  private readonly hashes = new BoundedMemo<string, string>(MAX_HASHED_QUERIES);
   /** Servers known to hold a query (`url` + hash): their requests carry the hash only. */
   private readonly persisted = new Set<string>();
 
@@ -140,13 +141,7 @@ export class GraphQLHttpClient {
   }
 
   private hashOf(query: string): string {
-    let hash = this.hashes.get(query);
-    if (hash === undefined) {
-      hash = createHash('sha256').update(query).digest('hex');
-      if (this.hashes.size >= MAX_HASHED_QUERIES) this.hashes.delete(this.hashes.keys().next().value!);
-      this.hashes.set(query, hash);
-    }
-    return hash;
+    return this.hashes.remember(query, () => createHash('sha256').update(query).digest('hex'));
   }
 }
 

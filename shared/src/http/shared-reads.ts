@@ -1,3 +1,5 @@
+import { BoundedMemo } from '../runtime/bounded-memo';
+
 /**
  * In-flight deduplication of identical reads: while a read is under way, an identical one waits
  * for it instead of running again, and gets a copy of its answer.
@@ -75,18 +77,11 @@ export function readSharingKey(read: ReadDescription): string | null {
 /** Whether every operation of the document is a query (conservative: false when unsure). */
 export function isReadOnly(query: string): boolean {
   // The gateway asks it of its plans' subgraph operations, a few texts asked again and again.
-  let verdict = verdicts.get(query);
-  if (verdict === undefined) {
-    verdict = readsOnly(query);
-    if (verdicts.size >= MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value!);
-    verdicts.set(query, verdict);
-  }
-  return verdict;
+  return verdicts.remember(query, () => readsOnly(query));
 }
 
-/** Verdicts kept, by query text (the oldest goes first). */
-const MAX_VERDICTS = 1_000;
-const verdicts = new Map<string, boolean>();
+/** Verdicts kept, by query text. */
+const verdicts = new BoundedMemo<string, boolean>(1_000);
 
 function readsOnly(query: string): boolean {
   const text = query.replace(/#[^\n\r]*/g, ' ');

@@ -1,4 +1,5 @@
 import { dirname, sep } from 'node:path';
+import type { Logger } from '../logging/logger';
 
 /**
  * Substituting what a CommonJS module answers to `require`, for the modules that load after: the
@@ -131,5 +132,11 @@ export function earlyReadersOf(substitutions: Record<string, { readonly earlyRea
   return early.length ? Object.fromEntries(early.map(([name, substitution]) => [name, substitution!.earlyReaders])) : null;
 }
 
-/** The warning logged with `earlyReadersOf`'s answer. */
-export const EARLY_READERS_WARNING = 'modules loaded a dependency before it was substituted: they run without the substitution (correct, slower)';
+/** The warning an entry point logs at start-up when `earlyReadersOf` names any module. */
+const EARLY_READERS_WARNING = 'modules loaded a dependency before it was substituted: they run without the substitution (correct, slower)';
+
+/** Logs `EARLY_READERS_WARNING` with the early readers of `substitutions`, if there are any. */
+export function warnOfEarlyReaders(logger: Logger, substitutions: Record<string, { readonly earlyReaders: string[] } | null>): void {
+  const earlyReaders = earlyReadersOf(substitutions);
+  if (earlyReaders) logger.warn({ earlyReaders }, EARLY_READERS_WARNING);
+}

@@ -1,6 +1,6 @@
 // First: Apollo Server must find `negotiator` substituted when it loads.
 import { apolloServerNegotiation } from '../http/apollo-server-negotiation';
-import { EARLY_READERS_WARNING, earlyReadersOf } from '../runtime/module-substitution';
+import { warnOfEarlyReaders } from '../runtime/module-substitution';
 import { ConfigError } from '../config/env.util';
 import { readSubgraphConfig } from '../config/runtime-config';
 import { createLogger } from '../logging/logger';
@@ -56,7 +56,6 @@ export async function runOperatorSubgraph(module: OperatorModule, env = process.
     { name: 'database', run: () => dataSource.destroy() },
     { name: 'tracing', run: shutdownTracing },
   ]);
-  const earlyReaders = earlyReadersOf({ negotiator: apolloServerNegotiation });
-  if (earlyReaders) logger.warn({ earlyReaders }, EARLY_READERS_WARNING);
+  warnOfEarlyReaders(logger, { negotiator: apolloServerNegotiation });
   logger.info({ url: http.url, database: redactUrl(config.databaseUrl) }, `${module.operator.name} subgraph ready`);
 }

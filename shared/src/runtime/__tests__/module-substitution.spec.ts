@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { divergentExports, earlyReadersOf, flattenReexports, substituteModule } from '../module-substitution';
+import type { Logger } from '../../logging/logger';
+import { divergentExports, earlyReadersOf, flattenReexports, substituteModule, warnOfEarlyReaders } from '../module-substitution';
 
 /**
  * A package laid out as TypeScript compiles `export * from './parts'` to CommonJS: one getter per
@@ -166,5 +167,10 @@ describe('substituteModule', () => {
     expect(early.greet).toBe(substituted.original);
     expect(earlyReadersOf({ greeter: substituted, other: { earlyReaders: [] }, absent: null })).toEqual({ greeter: [join(dir, 'early.js')] });
     expect(earlyReadersOf({ other: { earlyReaders: [] }, absent: null })).toBeNull();
+    const warn = jest.fn();
+    warnOfEarlyReaders({ warn } as unknown as Logger, { greeter: substituted });
+    warnOfEarlyReaders({ warn } as unknown as Logger, { other: { earlyReaders: [] } });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith({ earlyReaders: { greeter: [join(dir, 'early.js')] } }, expect.stringMatching(/before it was substituted/));
   });
 });
