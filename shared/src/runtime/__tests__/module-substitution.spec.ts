@@ -29,22 +29,26 @@ require('./inner.js');`,
   );
 }
 
+// Both fixtures in a scratch folder per test, loaded with Node's own require (Jest's would not use
+// Node's module cache), and dropped from that cache afterwards.
+let dir: string;
+let nodeRequire: NodeJS.Require;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'module-substitution-'));
+  writePackage(join(dir, 'pkg'));
+  mkdirSync(join(dir, 'greeter'));
+  // A module whose export is a function, as `negotiator`'s is.
+  writeFileSync(join(dir, 'greeter', 'index.js'), `module.exports = function greet(name) { return 'hello ' + name; };`);
+  nodeRequire = createRequire(join(dir, 'caller.js'));
+});
+
+afterEach(() => {
+  for (const id of Object.keys(nodeRequire.cache)) if (id.startsWith(dir)) delete nodeRequire.cache[id];
+  rmSync(dir, { recursive: true, force: true });
+});
+
 describe('flattenReexports', () => {
-  let dir: string;
-  let nodeRequire: NodeJS.Require;
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'module-substitution-'));
-    writePackage(join(dir, 'pkg'));
-    // Node's own require (Jest's would not use Node's module cache).
-    nodeRequire = createRequire(join(dir, 'caller.js'));
-  });
-
-  afterEach(() => {
-    for (const id of Object.keys(nodeRequire.cache)) if (id.startsWith(dir)) delete nodeRequire.cache[id];
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('makes later requires answer the same values as plain, frozen properties', () => {
     const original = nodeRequire('./pkg/index.js');
     const flattened = flattenReexports('./pkg/index.js', nodeRequire)!;
@@ -123,22 +127,6 @@ describe('flattenReexports', () => {
 });
 
 describe('substituteModule', () => {
-  let dir: string;
-  let nodeRequire: NodeJS.Require;
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'module-substitution-'));
-    mkdirSync(join(dir, 'greeter'));
-    // A module whose export is a function, as `negotiator`'s is.
-    writeFileSync(join(dir, 'greeter', 'index.js'), `module.exports = function greet(name) { return 'hello ' + name; };`);
-    nodeRequire = createRequire(join(dir, 'caller.js'));
-  });
-
-  afterEach(() => {
-    for (const id of Object.keys(nodeRequire.cache)) if (id.startsWith(dir)) delete nodeRequire.cache[id];
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('makes later requires answer what `make` built from the original, once', () => {
     const make = jest.fn((greet: (name: string) => string) => (name: string) => greet(name).toUpperCase());
     const substituted = substituteModule('./greeter/index.js', nodeRequire, make)!;
