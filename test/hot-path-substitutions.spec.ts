@@ -6,7 +6,9 @@ import { resolve } from 'node:path';
  * (shared/src/runtime/module-substitution.ts): the gateway flattens @apollo/federation-internals,
  * with `operationFromDocument` reusing the operations it built (gateway/src/federation-exports.ts),
  * and every service gives Apollo Server a `negotiator` that remembers its answers
- * (shared/src/http/apollo-server-negotiation.ts). Checked in Node processes of their own, loading
+ * (shared/src/http/apollo-server-negotiation.ts) and Apollo Server and Apollo Gateway a
+ * `@apollo/utils.createhash` that remembers query texts' hashes (shared/src/http/apollo-hashing.ts),
+ * both through shared/src/http/apollo-hot-path.ts. Checked in Node processes of their own, loading
  * each server factory as its entry point does: Jest's module registry would bypass Node's module
  * cache and the substitutions with it.
  */
@@ -34,16 +36,22 @@ describe('dependencies as the services load them', () => {
     expect(report.divergent).toEqual([]);
     expect(report.replaced).toEqual(['operationFromDocument']);
     expect(report.operationFromDocumentReplaced).toBe(true);
-    expect(report.apolloServerReadsRememberingNegotiator).toBe(true);
-    expect(report.negotiationEarlyReaders).toEqual([]);
+    expectApolloServerSubstitutions(report);
     // The second answer (the executor's operation reused) is the first one.
     const expected = { data: { operators: [{ code: 'MEGALIS' }, { code: 'TERNUM_BFC' }, { code: 'MAXIMILIEN' }], operator: { name: 'Mégalis Bretagne' } } };
     expect(report.answers).toEqual([expected, expected]);
   });
 
-  it.each(['subgraph', 'partnership'] as const)('%s: Apollo Server reads the remembering negotiator', (service) => {
-    const report = check(service);
-    expect(report.apolloServerReadsRememberingNegotiator).toBe(true);
-    expect(report.negotiationEarlyReaders).toEqual([]);
+  it.each(['subgraph', 'partnership'] as const)('%s: Apollo Server reads the remembering negotiator and the substituted hashing', (service) => {
+    expectApolloServerSubstitutions(check(service));
   });
 });
+
+function expectApolloServerSubstitutions(report: Record<string, any>): void {
+  expect(report.apolloServerReadsRememberingNegotiator).toBe(true);
+  expect(report.apolloServerReadsSubstitutedHashing).toBe(true);
+  expect(report.apolloGatewayReadsSubstitutedHashing).toBe(true);
+  expect(report.hashingCopies).toBe(2);
+  expect(report.earlyReaders).toBeNull();
+  expect(report.negotiationEarlyReaders).toEqual([]);
+}

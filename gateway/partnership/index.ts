@@ -2,7 +2,7 @@
 // required. Off unless an OTLP endpoint is configured.
 import '../../shared/src/tracing/register';
 import { shutdownTracing } from '../../shared/src/tracing/register';
-import { apolloServerNegotiation } from '../../shared/src/http/apollo-server-negotiation';
+import { apolloHotPathSubstitutions } from '../../shared/src/http/apollo-hot-path';
 import { warnOfEarlyReaders } from '../../shared/src/runtime/module-substitution';
 import { readCommonConfig } from '../../shared/src/config/runtime-config';
 import { readPort } from '../../shared/src/config/env.util';
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     apq: subgraphApq,
   });
   const http = await server.listen(port, process.env.HOST ?? '127.0.0.1');
-  warnOfEarlyReaders(logger, { negotiator: apolloServerNegotiation });
+  warnOfEarlyReaders(logger, apolloHotPathSubstitutions);
   logger.info({ url: http.url }, 'partnership subgraph ready');
   const graceMs = readShutdownGraceMs(process.env);
   handleTerminationSignals(logger, graceMs, [

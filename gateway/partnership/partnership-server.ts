@@ -1,5 +1,5 @@
-// First: Apollo Server must find `negotiator` substituted when it loads.
-import '../../shared/src/http/apollo-server-negotiation';
+// First: Apollo Server must find its per-request dependencies substituted when it loads.
+import '../../shared/src/http/apollo-hot-path';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import {

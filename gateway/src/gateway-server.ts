@@ -1,7 +1,7 @@
 // First: Apollo Gateway and Apollo Server must find their dependencies substituted when they load
 // (shared/src/runtime/module-substitution.ts).
 import './federation-exports';
-import '../../shared/src/http/apollo-server-negotiation';
+import '../../shared/src/http/apollo-hot-path';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';

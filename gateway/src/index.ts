@@ -5,7 +5,7 @@ import { shutdownTracing } from '../../shared/src/tracing/register';
 // Then, before anything loads Apollo Gateway or Apollo Server: their substituted dependencies
 // (shared/src/runtime/module-substitution.ts).
 import { flattenedFederationInternals } from './federation-exports';
-import { apolloServerNegotiation } from '../../shared/src/http/apollo-server-negotiation';
+import { apolloHotPathSubstitutions } from '../../shared/src/http/apollo-hot-path';
 import { warnOfEarlyReaders } from '../../shared/src/runtime/module-substitution';
 import cluster from 'node:cluster';
 import { ConfigError } from '../../shared/src/config/env.util';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     { name: 'tracing', run: shutdownTracing },
   ]);
   // Correct either way, only slower: a module that loaded Apollo Gateway or Apollo Server before this file's imports ran.
-  warnOfEarlyReaders(logger, { '@apollo/federation-internals': flattenedFederationInternals, negotiator: apolloServerNegotiation });
+  warnOfEarlyReaders(logger, { '@apollo/federation-internals': flattenedFederationInternals, ...apolloHotPathSubstitutions });
   logger.info({ url: http.url, subgraphs: config.subgraphUrls }, 'gateway ready');
 }
 

@@ -10,11 +10,11 @@ async function main(): Promise<Record<string, unknown>> {
   // The server factory first, as the entry point loads it: the substitutions must come from it.
   if (service === 'subgraph') {
     await import('../../shared/src/subgraph/run-operator-subgraph');
-    return negotiationReport();
+    return apolloServerReport();
   }
   if (service === 'partnership') {
     await import('../../gateway/partnership/partnership-server');
-    return negotiationReport();
+    return apolloServerReport();
   }
   if (service !== 'gateway') throw new Error(`unknown service ${service}`);
   const { createGatewayServer } = await import('../../gateway/src/gateway-server');
@@ -40,7 +40,7 @@ async function main(): Promise<Record<string, unknown>> {
   }
   await server.apollo.stop();
   return {
-    ...(await negotiationReport()),
+    ...(await apolloServerReport()),
     gatewayReadsFlatCopy: gatewaysCopy === flattened.flat,
     federationEarlyReaders: flattened.earlyReaders,
     getters: Object.getOwnPropertyNames(flattened.flat).filter((name) => 'get' in Object.getOwnPropertyDescriptor(flattened.flat, name)!),
@@ -52,14 +52,25 @@ async function main(): Promise<Record<string, unknown>> {
   };
 }
 
-/** Whether Apollo Server's `negotiator` is the remembering one, and who loaded it before. */
-async function negotiationReport(): Promise<Record<string, unknown>> {
-  const { apolloServerNegotiation } = await import('../../shared/src/http/apollo-server-negotiation');
-  if (!apolloServerNegotiation) throw new Error('negotiator was not substituted');
-  const apolloServersNegotiator = createRequire(require.resolve('@apollo/server'))('negotiator');
+/**
+ * Whether Apollo Server's `negotiator` is the remembering one, whether Apollo Server's and Apollo
+ * Gateway's `@apollo/utils.createhash` are the substitutes, and who loaded any of them before.
+ */
+async function apolloServerReport(): Promise<Record<string, unknown>> {
+  const { apolloHotPathSubstitutions: substitutions } = await import('../../shared/src/http/apollo-hot-path');
+  const { negotiator, '@apollo/utils.createhash (Apollo Server)': serverHashing, '@apollo/utils.createhash (Apollo Gateway)': gatewayHashing } = substitutions;
+  if (!negotiator || !serverHashing || !gatewayHashing) throw new Error('a dependency was not substituted');
+  const fromServer = createRequire(require.resolve('@apollo/server'));
+  const fromGateway = createRequire(require.resolve('@apollo/gateway'));
+  const { earlyReadersOf } = await import('../../shared/src/runtime/module-substitution');
   return {
-    apolloServerReadsRememberingNegotiator: apolloServersNegotiator === apolloServerNegotiation.substitute,
-    negotiationEarlyReaders: apolloServerNegotiation.earlyReaders,
+    apolloServerReadsRememberingNegotiator: fromServer('negotiator') === negotiator.substitute,
+    apolloServerReadsSubstitutedHashing: fromServer('@apollo/utils.createhash') === serverHashing.substitute,
+    apolloGatewayReadsSubstitutedHashing: fromGateway('@apollo/utils.createhash') === gatewayHashing.substitute,
+    // Two versions of the package: Apollo Server's own copy and the one Apollo Gateway requires.
+    hashingCopies: new Set([serverHashing.original, gatewayHashing.original]).size,
+    earlyReaders: earlyReadersOf(substitutions),
+    negotiationEarlyReaders: negotiator.earlyReaders,
   };
 }
 

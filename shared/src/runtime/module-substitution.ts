@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger';
  * Substituting what a CommonJS module answers to `require`, for the modules that load after: the
  * kernel's way to take per-request work out of a dependency's hot path without forking it.
  * Used at start-up only, before the dependency's callers load (Apollo Gateway and Apollo Server):
- * `flattenReexports` below, and `shared/src/http/apollo-server-negotiation.ts`.
+ * `flattenReexports` below, and the substitutions of `shared/src/http/apollo-hot-path.ts`.
  *
  * Outside Node's own module cache (Jest's registry, say) nothing is substituted and the functions
  * answer null: the jest suites run the dependencies unchanged, and process-level tests

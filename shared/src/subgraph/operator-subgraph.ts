@@ -1,5 +1,5 @@
-// First: Apollo Server must find `negotiator` substituted when it loads.
-import '../http/apollo-server-negotiation';
+// First: Apollo Server must find its per-request dependencies substituted when it loads.
+import '../http/apollo-hot-path';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';

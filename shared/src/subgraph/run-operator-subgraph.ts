@@ -1,5 +1,5 @@
-// First: Apollo Server must find `negotiator` substituted when it loads.
-import { apolloServerNegotiation } from '../http/apollo-server-negotiation';
+// First: Apollo Server must find its per-request dependencies substituted when it loads.
+import { apolloHotPathSubstitutions } from '../http/apollo-hot-path';
 import { warnOfEarlyReaders } from '../runtime/module-substitution';
 import { ConfigError } from '../config/env.util';
 import { readSubgraphConfig } from '../config/runtime-config';
@@ -56,6 +56,6 @@ export async function runOperatorSubgraph(module: OperatorModule, env = process.
     { name: 'database', run: () => dataSource.destroy() },
     { name: 'tracing', run: shutdownTracing },
   ]);
-  warnOfEarlyReaders(logger, { negotiator: apolloServerNegotiation });
+  warnOfEarlyReaders(logger, apolloHotPathSubstitutions);
   logger.info({ url: http.url, database: redactUrl(config.databaseUrl) }, `${module.operator.name} subgraph ready`);
 }
