@@ -6,8 +6,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serviceNodeOptions } from '../shared/src/runtime/node-options';
 import { spawnCollected, type Spawned } from '../shared/src/testing/processes';
-import { runLoad, stopCurrentLoad } from './load';
-import { Cleanup, cpuSeconds } from './stack';
+import { median, runLoad } from './load';
+import { OPERATOR_PAGE } from './operations';
+import { numberOption } from './settings';
+import { Cleanup, cpuSeconds, stopOnSignals } from './stack';
 
 /**
  * `npm run bench:gateway [-- --baseline REF] [--query page|typename] [--rounds N] [--duration S] [--connections N]`
@@ -23,14 +25,11 @@ import { Cleanup, cpuSeconds } from './stack';
  */
 
 const ROOT = resolve(__dirname, '..');
-const PAGE = `query OperatorPage($after: String, $filter: MemberFilter, $orderBy: MemberOrder = { field: NAME, direction: ASC }) {
-  operator(code: MEGALIS) { members(first: 20, after: $after, filter: $filter, orderBy: $orderBy) { nodes { name population } } }
-}`;
 
 /** The operations it can send: the one-operator page (a partnership fetch, then the megalis fetch), or `{ __typename }` (no fetch). */
 export const GATEWAY_CPU_QUERIES = {
   // Distinct `after` values: identical reads in flight would share one subgraph call and flatter the figure.
-  page: Array.from({ length: 200 }, (_, index) => JSON.stringify({ query: PAGE, variables: { after: `cursor-${index}` } })),
+  page: Array.from({ length: 200 }, (_, index) => JSON.stringify({ query: OPERATOR_PAGE, variables: { after: `cursor-${index}` } })),
   typename: [JSON.stringify({ query: '{ __typename }' })],
 } as const;
 
@@ -48,21 +47,15 @@ export function readGatewayCpuSettings(argv: string[]): GatewayCpuSettings {
     options: { baseline: { type: 'string' }, query: { type: 'string' }, rounds: { type: 'string' }, duration: { type: 'string' }, connections: { type: 'string' } },
     strict: true,
   });
-  const number = (name: string, raw: string | undefined, fallback: number, min: number, max: number) => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} must be a number from ${min} to ${max}; got ${JSON.stringify(raw)}`);
-    return value;
-  };
   const query = values.query ?? 'page';
   if (!Object.hasOwn(GATEWAY_CPU_QUERIES, query)) throw new Error(`--query must be one of ${Object.keys(GATEWAY_CPU_QUERIES).join(', ')}; got ${JSON.stringify(query)}`);
   if (values.baseline !== undefined && !/^(?!-)[\w./~^@{}-]{1,200}$/.test(values.baseline)) throw new Error(`--baseline must be a git revision; got ${JSON.stringify(values.baseline)}`);
   return {
     baseline: values.baseline ?? null,
     query: query as GatewayCpuSettings['query'],
-    rounds: Math.round(number('rounds', values.rounds, 10, 1, 1000)),
-    durationSeconds: number('duration', values.duration, 3, 0.5, 600),
-    connections: Math.round(number('connections', values.connections, 10, 1, 1000)),
+    rounds: Math.round(numberOption('rounds', values.rounds, 10, 1, 1000)),
+    durationSeconds: numberOption('duration', values.duration, 3, 0.5, 600),
+    connections: Math.round(numberOption('connections', values.connections, 10, 1, 1000)),
   };
 }
 
@@ -104,23 +97,11 @@ function baselineWorktree(revision: string, cleanup: Cleanup): string {
   return folder;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
 async function main(): Promise<void> {
   const settings = readGatewayCpuSettings(process.argv.slice(2));
   if (!existsSync('/proc/self/stat')) throw new Error('bench:gateway reads CPU times from /proc: Linux only');
   const cleanup = new Cleanup(log);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      log(`${signal}: stopping everything`);
-      stopCurrentLoad();
-      void cleanup.run().then(() => process.exit(130));
-    });
-  }
+  stopOnSignals(log, () => cleanup.run());
   try {
     const builds: Build[] = [{ label: 'this checkout', root: ROOT, microsecondsPerRequest: [] }];
     if (settings.baseline) builds.push({ label: `baseline ${settings.baseline}`, root: baselineWorktree(settings.baseline, cleanup), microsecondsPerRequest: [] });

@@ -66,7 +66,8 @@ const GATEWAYS: TargetKey[] = ['ours', 'hiveDedupOn', 'hiveDedupOff', 'oursCache
 
 
 const MEMBER_PAGE_ARGS = '(first: 20, after: $after, filter: $filter, orderBy: $orderBy)';
-const OPERATOR_PAGE = `query OperatorPage($after: String, $filter: MemberFilter, $orderBy: MemberOrder = { field: NAME, direction: ASC }) {
+/** One operator's page of 20 members, through the gateway. */
+export const OPERATOR_PAGE = `query OperatorPage($after: String, $filter: MemberFilter, $orderBy: MemberOrder = { field: NAME, direction: ASC }) {
   operator(code: MEGALIS) { members${MEMBER_PAGE_ARGS} { nodes { name population } } }
 }`;
 /** The same page asked of the megalis subgraph itself: `megalisOperator` is @inaccessible in the public schema only. */

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { metricValue, postGraphQL, readMetrics } from './graphql-client';
-import { type LoadResult, runLoad, stopCurrentLoad } from './load';
+import { type LoadResult, runLoad } from './load';
 import { type BenchOperation, buildOperations, connectionsOf, type ServiceKey, serviceOf, TARGET_LABELS, type TargetKey, topologyOf } from './operations';
 import { markdown, type RunContext } from './markdown';
 import { type CellResult, ratios, ratiosTable, reading, resultsTable, summarize } from './report';
 import { readSettings, type Settings } from './settings';
-import { Cleanup, cpuSeconds, residentBytes, type Stack, startStack } from './stack';
+import { Cleanup, cpuSeconds, residentBytes, type Stack, startStack, stopOnSignals } from './stack';
 
 /**
  * `npm run bench [-- [--quick] [--rounds N] [--duration S] [--warmup S] [--connections N] [--out FILE]]`
@@ -183,18 +183,10 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const cleanup = new Cleanup(log);
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+  stopOnSignals(log, () => cleanup.run().finally(() => log('stopped')), () => {
     stopping = true;
     interrupted = true;
-    log(`${signal}: stopping everything`);
-    stopCurrentLoad();
-    void cleanup.run().finally(() => {
-      log('stopped');
-      process.exit(130);
-    });
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
+  });
   try {
     const stack = await startStack(cleanup, log);
     log(`everything ready in ${stack.startSeconds.toFixed(1)} s`);

@@ -28,7 +28,8 @@ import { createOperatorDataSourceFor } from '../shared/src/subgraph/operator-dat
 import { startOperatorSubgraph, type RunningOperatorSubgraph } from '../shared/src/testing/operator-subgraph-harness';
 import { loadOperatorModule } from '../subgraphs/operator-modules';
 import { freePorts } from '../shared/src/testing/processes';
-import { median, runLoad, stopCurrentLoad, type LoadResult } from './load';
+import { median, runLoad, type LoadResult } from './load';
+import { stopOnSignals } from './stack';
 
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -385,13 +386,7 @@ async function main(): Promise<void> {
       rmSync(dataDir, { recursive: true, force: true });
     })());
   // Ctrl-C or a kill: stop the load, the subgraphs and PostgreSQL, remove the data, then exit.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      log(`${signal}: stopping everything`);
-      stopCurrentLoad();
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  stopOnSignals(log, cleanup);
   try {
     const [port] = await freePorts(1);
     cluster = await startEmbeddedCluster({ dataDir, port });

@@ -20,6 +20,20 @@ export interface Settings {
 
 const list = (raw: string | undefined): string[] => (raw ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 
+/**
+ * A numeric command-line option: `fallback` when absent, else a finite number from `min` to `max`,
+ * or an error naming the option.
+ */
+export function numberOption(name: string, raw: string | undefined, fallback: number, min: number, max = Number.POSITIVE_INFINITY): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    const range = Number.isFinite(max) ? `from ${min} to ${max}` : `≥ ${min}`;
+    throw new Error(`--${name} must be a number ${range}; got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
 /** The command line: `--quick`, or each setting on its own. */
 export function readSettings(argv: string[]): Settings {
   const { values } = parseArgs({
@@ -37,18 +51,12 @@ export function readSettings(argv: string[]): Settings {
     strict: true,
   });
   const quick = values.quick ?? false;
-  const number = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}; got ${JSON.stringify(raw)}`);
-    return value;
-  };
   return {
     quick,
-    rounds: Math.round(number('rounds', values.rounds, quick ? 3 : 5, 1)),
-    durationSeconds: number('duration', values.duration, quick ? 0.8 : 10, 0.5),
-    warmupSeconds: number('warmup', values.warmup, quick ? 0.2 : 3, 0),
-    connections: Math.round(number('connections', values.connections, 10, 1)),
+    rounds: Math.round(numberOption('rounds', values.rounds, quick ? 3 : 5, 1)),
+    durationSeconds: numberOption('duration', values.duration, quick ? 0.8 : 10, 0.5),
+    warmupSeconds: numberOption('warmup', values.warmup, quick ? 0.2 : 3, 0),
+    connections: Math.round(numberOption('connections', values.connections, 10, 1)),
     out: resolve(process.cwd(), values.out ?? resolve(ROOT, 'BENCHMARKS.md')),
     outGiven: values.out !== undefined,
     only: list(values.only),

@@ -14,6 +14,7 @@ import { startHiveGateway, type RunningHiveGateway } from '../shared/src/testing
 import { freePorts, spawnCollected, type Spawned } from '../shared/src/testing/processes';
 import { type CpuPlacement, cpuPlacement } from './cpu-placement';
 import { withoutHiveDeduplication } from './hive-options';
+import { stopCurrentLoad } from './load';
 
 /**
  * Everything the benchmark measures, each service in a process of its own, as in production:
@@ -80,6 +81,23 @@ export class Cleanup {
       }
     }
   }
+}
+
+/**
+ * On the first SIGINT or SIGTERM: `onSignal` (if any), stop the running load, `stop()` (the
+ * cleanup), then exit with 130. For the benchmark commands, whose children must not outlive them.
+ */
+export function stopOnSignals(log: (message: string) => void, stop: () => Promise<unknown>, onSignal?: () => void): void {
+  let stopping = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    onSignal?.();
+    log(`${signal}: stopping everything`);
+    stopCurrentLoad();
+    void stop().finally(() => process.exit(130));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, handle);
 }
 
 export async function startStack(cleanup: Cleanup, log: (message: string) => void): Promise<Stack> {

@@ -67,8 +67,6 @@ async function apolloServerReport(): Promise<Record<string, unknown>> {
     apolloServerReadsRememberingNegotiator: fromServer('negotiator') === negotiator.substitute,
     apolloServerReadsSubstitutedHashing: fromServer('@apollo/utils.createhash') === serverHashing.substitute,
     apolloGatewayReadsSubstitutedHashing: fromGateway('@apollo/utils.createhash') === gatewayHashing.substitute,
-    // Two versions of the package: Apollo Server's own copy and the one Apollo Gateway requires.
-    hashingCopies: new Set([serverHashing.original, gatewayHashing.original]).size,
     earlyReaders: earlyReadersOf(substitutions),
     negotiationEarlyReaders: negotiator.earlyReaders,
   };

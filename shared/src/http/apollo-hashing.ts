@@ -1,26 +1,20 @@
 import { createHash as nodeCreateHash, type BinaryToTextEncoding, type Encoding, type Hash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { BoundedMemo } from '../runtime/bounded-memo';
 import { substituteModule } from '../runtime/module-substitution';
+import { queryHash } from '../runtime/query-hash';
 
 /** What Apollo's packages call of `@apollo/utils.createhash`. */
 export interface ApolloCreateHashModule {
   createHash(kind: string): Pick<Hash, 'update' | 'digest'>;
 }
 
-/** Distinct texts whose SHA-256 is kept; the oldest goes first. */
-export const REMEMBERED_HASHES = 512;
-/** Longer texts are hashed every time and not kept (so the memory holds at most ~8 MiB of text). */
-export const MAX_REMEMBERED_TEXT_LENGTH = 8_192;
-
 /**
- * A hash that keeps the SHA-256 (hex) of the texts it is asked for again and again. Apollo Server
- * hashes every request's query text (`createHash('sha256').update(query).digest('hex')`: the key of
- * its parsed-document cache and of Apollo Gateway's query plan cache), and clients send few
- * distinct texts. When the hash is given exactly one string (no encoding) and asked for its hex
- * digest, the digest is kept per text; anything else (another algorithm, a Buffer, several
- * updates, another encoding, a text over MAX_REMEMBERED_TEXT_LENGTH) goes to a real `node:crypto`
- * hash, fed what it was given, in order.
+ * A hash that takes the SHA-256 (hex) of a single text from the kernel's remembered query hashes.
+ * Apollo Server hashes every request's query text (`createHash('sha256').update(query).digest('hex')`:
+ * the key of its parsed-document cache and of Apollo Gateway's query plan cache), and clients send
+ * few distinct texts. When the hash is given exactly one string (no encoding) and asked for its hex
+ * digest, `sha256Hex` answers; anything else (another algorithm, a Buffer, several updates, another
+ * encoding) goes to a real `node:crypto` hash, fed what it was given, in order.
  */
 class RememberingHash {
   /** The one string given so far, while nothing else was. */
@@ -29,7 +23,8 @@ class RememberingHash {
 
   constructor(
     private readonly kind: string,
-    private readonly digests: BoundedMemo<string, string> | null,
+    /** The SHA-256 (hex) of a text, for a `sha256` hash; null for other algorithms. */
+    private readonly sha256Hex: ((text: string) => string) | null,
   ) {}
 
   update(data: string | NodeJS.ArrayBufferView, encoding?: Encoding): this {
@@ -47,9 +42,7 @@ class RememberingHash {
   digest(encoding: BinaryToTextEncoding): string;
   digest(encoding?: BinaryToTextEncoding): string | Buffer {
     const text = this.text;
-    if (this.real === null && text !== null && this.digests !== null && encoding === 'hex' && text.length <= MAX_REMEMBERED_TEXT_LENGTH) {
-      return this.digests.remember(text, () => nodeCreateHash(this.kind).update(text).digest('hex'));
-    }
+    if (this.real === null && text !== null && this.sha256Hex !== null && encoding === 'hex') return this.sha256Hex(text);
     const real = this.materialize();
     return encoding === undefined ? real.digest() : real.digest(encoding);
   }
@@ -68,12 +61,11 @@ class RememberingHash {
  * `@apollo/utils.createhash` without its per-call cost: the package requires `crypto` again on
  * every call (`module.require("crypto")`: a trip through Node's module loader, and through tsx's
  * hooks under `npm start`: 1.9% of the gateway's CPU on a one-operator page), and Apollo Server
- * calls it for every request. This one uses `node:crypto` directly and keeps the SHA-256 of
- * repeated texts (`RememberingHash`).
+ * calls it for every request. This one uses `node:crypto` directly, and `sha256Hex` (by default the
+ * kernel's `queryHash`, shared with the APQ client) for a single text's hex SHA-256.
  */
-export function rememberingCreateHash(capacity = REMEMBERED_HASHES): ApolloCreateHashModule['createHash'] {
-  const sha256 = new BoundedMemo<string, string>(capacity);
-  return (kind: string) => new RememberingHash(kind, kind === 'sha256' ? sha256 : null) as unknown as Hash;
+export function rememberingCreateHash(sha256Hex: (text: string) => string = queryHash): ApolloCreateHashModule['createHash'] {
+  return (kind: string) => new RememberingHash(kind, kind === 'sha256' ? sha256Hex : null) as unknown as Hash;
 }
 
 /**

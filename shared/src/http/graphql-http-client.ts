@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Agent, request } from 'undici';
-import { BoundedMemo } from '../runtime/bounded-memo';
+import { queryHash } from '../runtime/query-hash';
 
 /** One GraphQL operation sent over HTTP. */
 export interface GraphQLHttpRequest {
@@ -50,8 +49,8 @@ export interface GraphQLHttpClientOptions {
 
 /** The error code of Apollo Server's answer to a hash it does not know. */
 const PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND';
-/** Hashes kept per client (the plan's subgraph operations are few; bounded all the same). */
-const MAX_HASHED_QUERIES = 5_000;
+/** Queries known persisted, per client (the plan's subgraph operations are few; bounded all the same). */
+const MAX_PERSISTED_QUERIES = 5_000;
 
 /**
  * The kernel's GraphQL-over-HTTP client, used by the gateway for every subgraph call: undici's
@@ -60,7 +59,6 @@ const MAX_HASHED_QUERIES = 5_000;
  */
 export class GraphQLHttpClient {
   private readonly agent: Agent;
-  private readonly hashes = new BoundedMemo<string, string>(MAX_HASHED_QUERIES);
   /** Servers known to hold a query (`url` + hash): their requests carry the hash only. */
   private readonly persisted = new Set<string>();
 
@@ -79,7 +77,7 @@ export class GraphQLHttpClient {
 
   private async postWithin(url: string, operation: GraphQLHttpRequest, deadline: CallDeadline): Promise<GraphQLHttpResponse> {
     if (!this.options.apq) return this.send(url, operation, { query: operation.query }, deadline);
-    const sha256Hash = this.hashOf(operation.query);
+    const sha256Hash = queryHash(operation.query);
     const persistedQuery = { version: 1, sha256Hash };
     const key = `${url}\n${sha256Hash}`;
     if (this.persisted.has(key)) {
@@ -91,7 +89,7 @@ export class GraphQLHttpClient {
     const registered = await this.send(url, operation, { query: operation.query, extensions: { persistedQuery } }, deadline);
     if (registered.status < 300 && !isPersistedQueryNotFound(registered.body)) {
       // Bounded like the hashes: clients can make the plans' operations endlessly various.
-      if (this.persisted.size >= MAX_HASHED_QUERIES) this.persisted.delete(this.persisted.values().next().value!);
+      if (this.persisted.size >= MAX_PERSISTED_QUERIES) this.persisted.delete(this.persisted.values().next().value!);
       this.persisted.add(key);
     }
     return registered;
@@ -138,10 +136,6 @@ export class GraphQLHttpClient {
   /** Why a call got no answer: the deadline, or anything else that kept it from the server. */
   private failure(deadline: CallDeadline): GraphQLCallFailure {
     return new GraphQLCallFailure(deadline.expired ? `no answer within ${this.options.timeoutMs} ms` : 'it could not be reached');
-  }
-
-  private hashOf(query: string): string {
-    return this.hashes.remember(query, () => createHash('sha256').update(query).digest('hex'));
   }
 }
 

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { MAX_REMEMBERED_TEXT_LENGTH, rememberingCreateHash, type ApolloCreateHashModule } from '../apollo-hashing';
+import { MAX_REMEMBERED_QUERY_LENGTH, rememberingSha256 } from '../../runtime/query-hash';
+import { rememberingCreateHash, type ApolloCreateHashModule } from '../apollo-hashing';
 
 /** node:crypto itself (not an import wrapper), so that a spy sees the calls of the module under test. */
 const crypto = createRequire(__filename)('node:crypto') as typeof import('node:crypto');
@@ -20,8 +21,8 @@ const QUERY = 'query OperatorPage($after: String) { operator(code: MEGALIS) { me
 
 describe('rememberingCreateHash', () => {
   it("answers as Apollo's createHash and node:crypto do, for the calls Apollo makes and others", () => {
-    const createHash = rememberingCreateHash();
-    const texts = ['', QUERY, 'é∑😀 unicode', 'x'.repeat(MAX_REMEMBERED_TEXT_LENGTH + 1)];
+    const createHash = rememberingCreateHash(rememberingSha256());
+    const texts = ['', QUERY, 'é∑😀 unicode', 'x'.repeat(MAX_REMEMBERED_QUERY_LENGTH + 1)];
     for (let round = 0; round < 2; round++) {
       for (const text of texts) {
         for (const kind of ['sha256', 'sha512', 'sha1']) {
@@ -39,55 +40,32 @@ describe('rememberingCreateHash', () => {
     expect(createHash('sha256').update('a').update(Buffer.from('b')).update('c').digest('hex')).toBe(reference('sha256', 'abc').digest('hex'));
   });
 
-  it('hashes a repeated text once, and keeps only single-string SHA-256 hex digests up to the length limit', () => {
+  it('takes a single text\'s hex SHA-256 from the remembered hashes, and hashes anything else itself', () => {
+    const sha256Hex = jest.fn(rememberingSha256());
     const hashed = jest.spyOn(crypto, 'createHash');
     try {
-      const createHash = rememberingCreateHash();
+      const createHash = rememberingCreateHash(sha256Hex);
       const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
       sha256(QUERY);
       sha256(QUERY);
       sha256(`${QUERY} `);
+      expect(sha256Hex).toHaveBeenCalledTimes(3);
+      // The remembering function hashed each distinct text once.
       expect(hashed).toHaveBeenCalledTimes(2);
-      // Not kept: another algorithm, another encoding, two updates, a text over the limit.
-      const long = 'y'.repeat(MAX_REMEMBERED_TEXT_LENGTH + 1);
-      for (let round = 0; round < 2; round++) {
-        createHash('sha512').update(QUERY).digest('hex');
-        createHash('sha256').update(QUERY).digest('base64');
-        createHash('sha256').update(QUERY).update('x').digest('hex');
-        sha256(long);
-      }
-      expect(hashed).toHaveBeenCalledTimes(2 + 8);
-      // The length limit is inclusive.
-      const atLimit = 'z'.repeat(MAX_REMEMBERED_TEXT_LENGTH);
-      sha256(atLimit);
-      sha256(atLimit);
-      expect(hashed).toHaveBeenCalledTimes(11);
-    } finally {
-      hashed.mockRestore();
-    }
-  });
-
-  it('keeps at most `capacity` digests: the oldest goes first', () => {
-    const hashed = jest.spyOn(crypto, 'createHash');
-    try {
-      const createHash = rememberingCreateHash(2);
-      const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-      sha256('a');
-      sha256('b');
-      sha256('c'); // 'a' goes
-      expect(hashed).toHaveBeenCalledTimes(3);
-      sha256('c');
-      sha256('b');
-      expect(hashed).toHaveBeenCalledTimes(3);
-      sha256('a');
-      expect(hashed).toHaveBeenCalledTimes(4);
+      // Not for it: another algorithm, another encoding, two updates, a Buffer.
+      createHash('sha512').update(QUERY).digest('hex');
+      createHash('sha256').update(QUERY).digest('base64');
+      createHash('sha256').update(QUERY).update('x').digest('hex');
+      createHash('sha256').update(Buffer.from(QUERY)).digest('hex');
+      expect(sha256Hex).toHaveBeenCalledTimes(3);
+      expect(hashed).toHaveBeenCalledTimes(6);
     } finally {
       hashed.mockRestore();
     }
   });
 
   it('refuses an unknown algorithm as node:crypto does', () => {
-    const createHash = rememberingCreateHash();
+    const createHash = rememberingCreateHash(rememberingSha256());
     expect(() => createHash('no-such-hash').update('a').digest('hex')).toThrow(/Digest method not supported/);
   });
 });

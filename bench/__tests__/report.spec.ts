@@ -1,0 +1,56 @@
+import type { BenchOperation, TargetKey } from '../operations';
+import { type CellResult, reading, summarize } from '../report';
+
+const operation: BenchOperation = {
+  key: 'operator-page',
+  title: 'Operator page',
+  query: '{ __typename }',
+  variables: [{}],
+  targets: ['ours', 'hiveDedupOn', 'direct', 'oursSplit', 'directSplit', 'oursAlone', 'directAlone'],
+};
+
+/** One round of a target at the given p50 (ms) and requests/s. */
+function cell(p50Ms: number, requestsPerSecond = 1000): CellResult {
+  return {
+    round: 0,
+    responses: 10_000,
+    durationSeconds: 10,
+    requestsPerSecond,
+    p50Ms,
+    p99Ms: p50Ms * 3,
+    errors: 0,
+    partial: 0,
+    non2xx: 0,
+    sqlPerRequest: 1,
+    gatewayCpuMsPerRequest: 0.5,
+    subgraphCpuMsPerRequest: 0.8,
+    rssBytes: 1,
+  };
+}
+
+function readingOf(p50: Partial<Record<TargetKey, number>>): string {
+  const summaries = (Object.entries(p50) as [TargetKey, number][]).map(([target, ms]) => summarize(operation, target, [cell(ms)]));
+  return reading([operation], summaries).join('\n');
+}
+
+describe('the benchmark reading: the floor', () => {
+  it('judges the 1.3× target on split CPUs, and gives the shared-CPU and one-connection ratios for information', () => {
+    const text = readingOf({ ours: 10, hiveDedupOn: 20, direct: 5, oursSplit: 11, directSplit: 10, oursAlone: 2, directAlone: 1 });
+    expect(text).toContain('operator-page 1.10× (within)');
+    expect(text).toMatch(/CPUs of their own \(the target's reading\): p50 11\.00 ms vs 10\.00 ms, \*\*1\.10×\*\* \(within the 1\.3× target\)/);
+    expect(text).toMatch(/shared CPUs: p50 10\.00 ms vs 5\.00 ms, \*\*2\.00×\*\* \(above 1\.3×; for information, not the target's reading\)/);
+    expect(text).toMatch(/\*\*2\.00×\*\* \(above 1\.3×; for information, not the target's reading\): the gateway adds 1\.00 ms/);
+    expect(text).not.toMatch(/\*\*not\*\* within/);
+  });
+
+  it('says when the split-CPU ratio misses the target', () => {
+    const text = readingOf({ ours: 10, direct: 9, oursSplit: 14, directSplit: 10 });
+    expect(text).toContain('operator-page 1.40× (**not** within)');
+    expect(text).toMatch(/\*\*1\.40×\*\* \(\*\*not\*\* within the 1\.3× target\)/);
+    expect(text).toMatch(/\*\*1\.11×\*\* \(within 1\.3×; for information/);
+  });
+
+  it('gives no floor verdict without the split-CPU cells', () => {
+    expect(readingOf({ ours: 10, direct: 5 })).not.toContain('Floor, ours over the subgraph directly');
+  });
+});
