@@ -1,5 +1,7 @@
 import { Client } from 'pg';
 import { prepareOperatorDatabase } from '../shared/src/database/prepare-operator-database';
+import { explainStatement, lastStatementOf } from '../shared/src/database/statement-capture';
+import { countSearch } from '../shared/src/directory/search';
 import { OPERATORS, getOperatorOrThrow } from '../shared/src/operators/operator-registry';
 import { applySeed } from '../shared/src/seed/apply-seed';
 import { buildOperatorSeed } from '../shared/src/seed/build-operator-seed';
@@ -46,7 +48,7 @@ describe('Database: migrations and seed', () => {
     }
   });
 
-  it('leaves planner statistics behind a seed, so the first pages are planned on the real table', async () => {
+  it('leaves the database vacuumed and analysed behind a seed, so the first requests are planned and read as later ones', async () => {
     const dataSource = createOperatorDataSourceFor(megalis, await scratchDatabase('statistics_check'));
     await dataSource.initialize();
     try {
@@ -62,6 +64,39 @@ describe('Database: migrations and seed', () => {
         [['29']],
       );
       expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/Index Scan using member_name_order_idx/);
+      // What VACUUM leaves: no trigram index keeps rows in its pending list (which every search
+      // would read whole), and the visibility map lets the name walk read the index alone.
+      await dataSource.query('CREATE EXTENSION IF NOT EXISTS pgstattuple');
+      const pending: { index: string; pending: number }[] = await dataSource.query(
+        `SELECT i.indexrelid::regclass::text AS index, (pgstatginindex(i.indexrelid)).pending_tuples::int AS pending
+           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+          WHERE i.indrelid = 'member'::regclass AND a.amname = 'gin' ORDER BY 1`,
+      );
+      expect(pending.map((row) => row.index)).toEqual(expect.arrayContaining(['member_sort_name_trgm_idx', 'member_search_trgm_from_33_idx']));
+      expect(pending.filter((row) => row.pending > 0)).toEqual([]);
+      const walk: { 'QUERY PLAN': string }[] = await dataSource.query(
+        `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT c.id, c.sort_name FROM member c ORDER BY c.sort_name, c.id LIMIT 500`,
+      );
+      const walkPlan = walk.map((row) => row['QUERY PLAN']).join('\n');
+      expect(walkPlan).toMatch(/Index Only Scan using member_name_order_idx/);
+      expect(walkPlan).toMatch(/Heap Fetches: 0\b/);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('counts search matches through the trigram index even when PostgreSQL plans for the text itself', async () => {
+    // Without prepared statements, every execution is planned for its own text (a custom plan): the
+    // planner prices pg_trgm's operators like an equality and, on a few thousand members, scored
+    // every name rather than read the index. The text reaches the operators as a run-time value.
+    const dataSource = createOperatorDataSourceFor(megalis, testDatabaseUrls().MEGALIS);
+    await dataSource.initialize();
+    try {
+      for (const text of ['brieuc', 'syndicat intercommunal d electrification de la region de plomodiern']) {
+        const plan = await explainStatement(dataSource, await lastStatementOf(dataSource, () => countSearch(dataSource, text, null)), 'COSTS OFF');
+        expect({ text, plan }).toEqual({ text, plan: expect.stringMatching(/Bitmap Index Scan on member_sort_name_trgm_idx/) });
+        expect({ text, plan }).toEqual({ text, plan: expect.not.stringMatching(/Seq Scan on member\b/) });
+      }
     } finally {
       await dataSource.destroy();
     }
