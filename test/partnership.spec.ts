@@ -27,6 +27,23 @@ async function walk(orderBy: string, pageSize = 500): Promise<{ id: string; name
   throw new Error('too many pages');
 }
 
+/** The SQL statements and requests each operator subgraph served for one query through the gateway. */
+const served = async (query: string) => {
+  const statements: Record<string, number> = {};
+  const requests: Record<string, number> = {};
+  for (const [code, running] of Object.entries(alliance.subgraphs)) {
+    statements[code] = -(await running.metrics.sqlStatementCount());
+    requests[code] = -(await running.metrics.requests.get()).values.reduce((s, v) => s + v.value, 0);
+  }
+  const { data, errors }: any = await alliance.query(query);
+  expect(errors).toBeUndefined();
+  for (const [code, running] of Object.entries(alliance.subgraphs)) {
+    statements[code] += await running.metrics.sqlStatementCount();
+    requests[code] += (await running.metrics.requests.get()).values.reduce((s, v) => s + v.value, 0);
+  }
+  return { data, statements, requests };
+};
+
 describe('Partnership-wide members', () => {
   it('walks every page by name: all 4,370 members once, accented names among their neighbours', async () => {
     const members = await walk('{ field: NAME }');
@@ -111,24 +128,10 @@ describe('Partnership-wide members', () => {
   it('bounds SQL per subgraph by depth, not by page size, and fetches each subgraph a fixed number of times', async () => {
     const query = (first: number) =>
       `{ members(first: ${first}) { nodes { name subscriptions { service { name vendor { name } } } } } }`;
-    const measure = async (first: number) => {
-      const statements: Record<string, number> = {};
-      const requests: Record<string, number> = {};
-      for (const [code, running] of Object.entries(alliance.subgraphs)) {
-        statements[code] = -(await running.metrics.sqlStatementCount());
-        requests[code] = -(await running.metrics.requests.get()).values.reduce((s, v) => s + v.value, 0);
-      }
-      const { data, errors }: any = await alliance.query(query(first));
-      expect(errors).toBeUndefined();
-      expect(data.members.nodes).toHaveLength(first);
-      for (const [code, running] of Object.entries(alliance.subgraphs)) {
-        statements[code] += await running.metrics.sqlStatementCount();
-        requests[code] += (await running.metrics.requests.get()).values.reduce((s, v) => s + v.value, 0);
-      }
-      return { statements, requests };
-    };
-    const page50 = await measure(50);
-    const page200 = await measure(200);
+    const page50 = await served(query(50));
+    const page200 = await served(query(200));
+    expect(page50.data.members.nodes).toHaveLength(50);
+    expect(page200.data.members.nodes).toHaveLength(200);
     expect(page200.statements).toEqual(page50.statements);
     // per operator: the index page (1), then one _entities call: members, subscriptions, services, vendors (4)
     for (const code of ['MEGALIS', 'TERNUM_BFC', 'MAXIMILIEN']) {
@@ -136,9 +139,34 @@ describe('Partnership-wide members', () => {
       expect(page50.requests[code]).toBeLessThanOrEqual(2); // the index call and one hydration
     }
   });
+
+  it('reads a sorted page with its totalCount in two statements per operator: the index page with its count, then the members', async () => {
+    const page = await served(
+      '{ members(first: 50, orderBy: { field: POPULATION, direction: DESC }) { totalCount nodes { id name kind population operator { code } } } }',
+    );
+    expect(page.data.members.totalCount).toBe(2250 + 1750 + 370);
+    for (const code of ['MEGALIS', 'TERNUM_BFC', 'MAXIMILIEN']) {
+      const hydrated = page.data.members.nodes.some((node: { operator: { code: string } }) => node.operator.code === code);
+      expect({ code, statements: page.statements[code] }).toEqual({ code, statements: hydrated ? 2 : 1 });
+    }
+    // A name filter is counted apart: one more statement per operator.
+    const named = await served('{ members(first: 50, filter: { nameContains: "saint" }) { totalCount nodes { name } } }');
+    expect(named.statements.MEGALIS).toBe(3);
+  });
 });
 
 describe('Partnership-wide search', () => {
+  it('reads a page of hits with its totalCount in one statement per operator, and the hits found in one more', async () => {
+    const query = `{ search(text: "brieuc", first: 10) { totalCount edges { score node { __typename ... on Member { name operator { code } } ... on Service { name operator { code } } } } } }`;
+    await served(query); // each subgraph reads its trigram statistics once, on its first search
+    const { data, statements } = await served(query);
+    expect(data.search.totalCount).toBeGreaterThan(10);
+    for (const code of ['MEGALIS', 'TERNUM_BFC', 'MAXIMILIEN']) {
+      const hydrated = data.search.edges.some((edge: { node: { operator: { code: string } } }) => edge.node.operator.code === code);
+      expect({ code, statements: statements[code] }).toEqual({ code, statements: hydrated ? 2 : 1 });
+    }
+  });
+
   it.each([
     ['saint brieuc', 'Saint-Brieuc'],
     ['chateaulin', 'Châteaulin'],

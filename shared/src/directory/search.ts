@@ -168,11 +168,47 @@ export async function searchPage(
   /** The trigram statistics to choose how each bucket is read; by default the database's, cached. */
   statistics?: SearchTrigramStatistics | null,
 ): Promise<{ hits: SearchHit[]; hasMore: boolean }> {
-  if (first === 0) return { hits: [], hasMore: false };
+  const { hits, hasMore } = await searchPageAndCount(dataSource, folded, first, after, false, statistics);
+  return { hits, hasMore };
+}
+
+/**
+ * A page and, when asked, the count of every match (`countSearch`), in one statement: the count is
+ * evaluated once, and an outer join keeps it when the page is empty. The page's rows are ordered
+ * again here (SQL keeps a subquery's order through a join only in practice, not by rule).
+ */
+export async function searchPageAndCount(
+  dataSource: DataSource,
+  folded: string,
+  first: number,
+  after: SearchPosition | null,
+  withCount: boolean,
+  statistics?: SearchTrigramStatistics | null,
+): Promise<{ hits: SearchHit[]; hasMore: boolean; totalCount: number | null }> {
+  if (first === 0) return { hits: [], hasMore: false, totalCount: withCount ? await countSearch(dataSource, folded, statistics) : null };
   const params = [...(await searchParameters(dataSource, folded, statistics)), first + 1];
   if (after) params.push(after.score, after.key, after.kind, after.id);
-  const rows: { kind: SearchKind; id: number; key: string; score: string }[] = await dataSource.query(after ? PAGE_AFTER : FIRST_PAGE, params);
-  return { hits: rows.slice(0, first).map((row) => ({ ...row, score: normaliseScore(row.score) })), hasMore: rows.length > first };
+  const page = after ? PAGE_AFTER : FIRST_PAGE;
+  // Both count statements read only the parameters every search statement starts with.
+  const count = params.slice(2, 2 + SEARCH_NAME_BUCKETS.length).some((patterns) => patterns !== null) ? COUNT_BY_BUCKET : COUNT_THROUGH_INDEX;
+  const sql = withCount
+    ? `SELECT page.kind, page.id, page.key, page.score, total.count FROM (${count}) total LEFT JOIN (${page}) page ON true`
+    : page;
+  const rows: { kind: SearchKind | null; id: number | null; key: string | null; score: string | null; count?: number }[] = await dataSource.query(sql, params);
+  const hits = rows
+    .filter((row): row is SearchHit & { count?: number } => row.id !== null)
+    .map(({ kind, id, key, score }) => ({ kind, id, key, score: normaliseScore(score) }))
+    .sort(compareHits);
+  return { hits: hits.slice(0, first), hasMore: hits.length > first, totalCount: withCount ? (rows[0]?.count ?? 0) : null };
+}
+
+/** The page's order (`ORDER`): score descending, then key (byte order, as `COLLATE "C"`), kind and id ascending. */
+function compareHits(a: SearchHit, b: SearchHit): number {
+  const byScore = Number(b.score) - Number(a.score);
+  if (byScore !== 0) return byScore;
+  if (a.key !== b.key) return a.key < b.key ? -1 : 1;
+  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
+  return a.id - b.id;
 }
 
 export async function countSearch(dataSource: DataSource, folded: string, statistics?: SearchTrigramStatistics | null): Promise<number> {

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { countMembers, findMemberPage, memberSortKey } from '../directory/member-list';
+import { findMemberIndexPage } from '../directory/member-list';
 import { parseMemberFilterOrThrow } from '../directory/member-filter';
-import { countSearch, searchPage, searchTextOrThrow, type SearchKind, type SearchPosition } from '../directory/search';
+import { searchPageAndCount, searchTextOrThrow, type SearchKind, type SearchPosition } from '../directory/search';
 import { countServices, findServicePage, parseServiceFilterOrThrow } from '../directory/service-list';
 import { operatorStatistics, vendorUsage } from '../directory/statistics';
 import { isValidSiren } from '../domain/siren.util';
@@ -31,21 +31,15 @@ export function createIndexResolvers(operator: OperatorDefinition): QueryResolve
       const filter = parseMemberFilterOrThrow(args.filter);
       const first = pageSizeOrThrow(args.first);
       const after = args.after == null ? null : decodeMemberCursorOrThrow(args.after, order);
-      const [{ rows, hasNextPage }, totalCount] = await Promise.all([
-        findMemberPage(ds(context), { filter, order, first, after }),
-        args.withCount ? countMembers(ds(context), filter) : null,
-      ]);
+      const { entries, hasNextPage, totalCount } = await findMemberIndexPage(ds(context), { filter, order, first, after }, args.withCount);
       return {
-        entries: rows.map((row) => {
-          const key = memberSortKey(row, order);
-          return {
-            id: encodeGlobalId(`${p}Member`, row.id),
-            typename: `${p}Member`,
-            key: JSON.stringify(key),
-            score: null,
-            cursor: encodeMemberCursor({ order, key, id: row.id }),
-          };
-        }),
+        entries: entries.map(({ id, key }) => ({
+          id: encodeGlobalId(`${p}Member`, id),
+          typename: `${p}Member`,
+          key: JSON.stringify(key),
+          score: null,
+          cursor: encodeMemberCursor({ order, key, id }),
+        })),
         hasMore: hasNextPage,
         totalCount,
       };
@@ -76,10 +70,7 @@ export function createIndexResolvers(operator: OperatorDefinition): QueryResolve
       const folded = searchTextOrThrow(args.text);
       const first = pageSizeOrThrow(args.first);
       const after = args.after == null ? null : decodeSearchCursorOrThrow(args.after);
-      const [{ hits, hasMore }, totalCount] = await Promise.all([
-        searchPage(ds(context), folded, first, after),
-        args.withCount ? countSearch(ds(context), folded) : null,
-      ]);
+      const { hits, hasMore, totalCount } = await searchPageAndCount(ds(context), folded, first, after, args.withCount);
       return {
         entries: hits.map((hit) => ({
           id: encodeGlobalId(`${p}${hit.kind}`, hit.id),
