@@ -2,6 +2,8 @@ import { Client } from 'pg';
 import { prepareOperatorDatabase } from '../shared/src/database/prepare-operator-database';
 import { explainStatement, lastStatementOf } from '../shared/src/database/statement-capture';
 import { countSearch } from '../shared/src/directory/search';
+import { readSearchTrigramStatistics } from '../shared/src/directory/search-candidates';
+import { createOperatorDataSource } from '../shared/src/database/operator-data-source';
 import { OPERATORS, getOperatorOrThrow } from '../shared/src/operators/operator-registry';
 import { applySeed } from '../shared/src/seed/apply-seed';
 import { buildOperatorSeed } from '../shared/src/seed/build-operator-seed';
@@ -97,6 +99,20 @@ describe('Database: migrations and seed', () => {
         expect({ text, plan }).toEqual({ text, plan: expect.stringMatching(/Bitmap Index Scan on member_sort_name_trgm_idx/) });
         expect({ text, plan }).toEqual({ text, plan: expect.not.stringMatching(/Seq Scan on member\b/) });
       }
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('reads the trigram statistics on a connection that has not used pg_trgm yet', async () => {
+    // pg_trgm's settings exist on a connection only once its library is loaded there: the first
+    // statement of a fresh connection is the one that must load it.
+    const dataSource = createOperatorDataSource({ url: testDatabaseUrls().MEGALIS, poolSize: 1 });
+    await dataSource.initialize();
+    try {
+      const statistics = await readSearchTrigramStatistics(dataSource);
+      expect(statistics).toEqual(expect.objectContaining({ members: 2250, thresholds: expect.objectContaining({ similarity: 0.3, wordSimilarity: 0.6 }) }));
+      expect(statistics!.frequencies.size).toBeGreaterThan(100);
     } finally {
       await dataSource.destroy();
     }

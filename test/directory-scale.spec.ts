@@ -3,7 +3,7 @@ import { captureStatements, explainStatement, lastStatementOf } from '../shared/
 import { countMembers, findMemberPage } from '../shared/src/directory/member-list';
 import { parseMemberFilterOrThrow, type MemberFilterInput } from '../shared/src/directory/member-filter';
 import { coverPopulationRange, POPULATION_BAND_STARTS, populationBandOf } from '../shared/src/directory/population-bands';
-import { countSearch, SEARCH_NAME_BUCKETS, searchPage, searchTextOrThrow, type SearchHit } from '../shared/src/directory/search';
+import { countSearch, SEARCH_NAME_BUCKETS, searchPage, searchPageAndCount, searchTextOrThrow, type SearchHit } from '../shared/src/directory/search';
 import {
   chooseCandidatePatterns,
   likePatternsFor,
@@ -486,6 +486,20 @@ describe('Scale: plans (EXPLAIN ANALYZE)', () => {
     }
   });
 
+  it('search with its count reads each bucket once: those of the page from their CTEs, the others matched, not scored', async () => {
+    const plan = await planOf(megalis, () => searchPageAndCount(megalis, searchTextOrThrow('saint'), 20, null, true));
+    // The page: the shortest names only (bucket 1, as alone); the count: bucket 1 from its CTE (no
+    // second read of its index), the others matched once each; their scoring CTEs never run.
+    const executed = (index: string) => indexScans(plan, index).filter((scan) => scan.executed).length;
+    const alone = await planOf(megalis, () => searchPage(megalis, searchTextOrThrow('saint'), 20, null));
+    expect(executed('member_search_trgm_upto_12_idx')).toBe(indexScans(alone, 'member_search_trgm_upto_12_idx').filter((scan) => scan.executed).length);
+    for (const index of ['member_search_trgm_13_20_idx', 'member_search_trgm_21_32_idx', 'member_search_trgm_from_33_idx']) {
+      expect({ index, read: executed(index) > 0 }).toEqual({ index, read: true });
+    }
+    expect(plan).toMatch(/CTE bucket_2\n\s+->  [^\n]*\(never executed\)/);
+    expect(plan).not.toMatch(/Seq Scan on member\b(?!_)/);
+  });
+
   it('search reads the names of 21–32 trigrams through the rarest trigrams of "saint brieuc", not through `%` (which returns every "saint …")', async () => {
     const folded = searchTextOrThrow('saint brieuc');
     const patterns = chooseCandidatePatterns(folded, SEARCH_NAME_BUCKETS, await readSearchTrigramStatistics(megalis));
@@ -536,8 +550,11 @@ describe('Scale: search pages (and counts) are the same rows in the same order a
     for (const size of sizes) {
       const walked: SearchHit[] = [];
       let after: SearchHit | null = null;
+      // The first walk with the count in the page's statement (as the partnership asks), the others without.
+      const withCount = size === sizes[0];
       for (;;) {
-        const page: { hits: SearchHit[]; hasMore: boolean } = await searchPage(megalis, folded, size, after, statistics);
+        const page: { hits: SearchHit[]; hasMore: boolean; totalCount: number | null } = await searchPageAndCount(megalis, folded, size, after, withCount, statistics);
+        expect({ text, size, totalCount: page.totalCount }).toEqual({ text, size, totalCount: withCount ? expected.length : null });
         walked.push(...page.hits);
         expect(page.hits.length).toBe(page.hasMore ? size : page.hits.length);
         if (!page.hasMore) break;

@@ -136,10 +136,15 @@ export function chooseCandidatePatterns(
   });
 }
 
-/** Reads the statistics; `null` when ANALYZE has not sampled the members yet (or they are not visible). */
+/**
+ * Reads the statistics; `null` when ANALYZE has not sampled the members yet (or they are not visible).
+ * pg_trgm defines its two settings when its library is loaded, on a connection's first use of one of
+ * its functions: before that, `current_setting` of them is an error. `show_trgm('')` (folded when the
+ * statement is planned) loads it first, so that the read works on any pooled connection.
+ */
 export async function readSearchTrigramStatistics(dataSource: DataSource): Promise<SearchTrigramStatistics | null> {
   const [row] = await dataSource.query(
-    `SELECT c.reltuples::float8 AS members, s.most_common_elems::text::text[] AS elements, s.most_common_elem_freqs AS frequencies,
+    `SELECT show_trgm('') AS loaded, c.reltuples::float8 AS members, s.most_common_elems::text::text[] AS elements, s.most_common_elem_freqs AS frequencies,
             current_setting('pg_trgm.similarity_threshold') AS similarity, current_setting('pg_trgm.word_similarity_threshold') AS word
        FROM pg_class c
        LEFT JOIN pg_stats_ext_exprs s

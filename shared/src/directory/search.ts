@@ -111,8 +111,14 @@ const SERVICES = `services AS MATERIALIZED (
  * The page statement. `tier_k` is the page over the services and the buckets up to k; `chosen` is
  * the first tier that is exact (evaluated lazily: a later bucket is read only when an earlier tier
  * is not enough).
+ *
+ * With `withCount`, the statement also counts every match, reading each member once: the services
+ * and the buckets the page read (1 to `chosen`, all their matches materialised) are counted from
+ * their CTEs, the others as `countSearch` reads them (matched, not scored; each branch of the CASE is
+ * an InitPlan run only if taken). The page's rows follow in no order (the caller sorts them), beside
+ * the count; an outer join keeps the count when the page is empty.
  */
-function pageStatement(after: boolean): string {
+function pageStatement(after: boolean, withCount: boolean): string {
   const ctes: string[] = [...SEARCH_NAME_BUCKETS.map(bucketStatement), SERVICES];
   SEARCH_NAME_BUCKETS.forEach((_bucket, index) => {
     const previous = index === 0 ? 'services' : `tier_${index}`;
@@ -129,12 +135,23 @@ function pageStatement(after: boolean): string {
   );
   ctes.push(`chosen AS (SELECT CASE ${exact.join(' ')} ELSE ${SEARCH_NAME_BUCKETS.length} END AS tier)`);
   const branches = SEARCH_NAME_BUCKETS.map((_bucket, index) => `SELECT * FROM tier_${index + 1} WHERE (SELECT tier FROM chosen) = ${index + 1}`);
+  const rows = `SELECT r.kind, r.id, r.key, r.score::text AS score FROM (${branches.join(' UNION ALL ')}) r`;
+  if (!withCount) return `WITH ${ctes.join(',\n')}\n    ${rows} ${ORDER}`;
+  const counts = SEARCH_NAME_BUCKETS.map(
+    (bucket, index) =>
+      `CASE WHEN (SELECT tier FROM chosen) >= ${index + 1} THEN (SELECT count(*) FROM bucket_${index + 1})
+            ELSE (SELECT count(*) FROM (${bucketMatches(bucket, index, 'm.id')}) b) END`,
+  );
   return `WITH ${ctes.join(',\n')}
-    SELECT r.kind, r.id, r.key, r.score::text AS score FROM (${branches.join(' UNION ALL ')}) r ${ORDER}`;
+    SELECT page.kind, page.id, page.key, page.score, total.count
+      FROM (SELECT ((SELECT count(*) FROM services) + ${counts.join(' + ')})::int AS count) total
+      LEFT JOIN (${rows}) page ON true`;
 }
 
-const FIRST_PAGE = pageStatement(false);
-const PAGE_AFTER = pageStatement(true);
+const FIRST_PAGE = pageStatement(false, false);
+const PAGE_AFTER = pageStatement(true, false);
+const FIRST_PAGE_COUNTED = pageStatement(false, true);
+const PAGE_AFTER_COUNTED = pageStatement(true, true);
 /**
  * Every match counted (not scored), each bucket read the way chosen for it, as a page reads it; when
  * every bucket is read through the trigram index, one scan of the whole-table trigram index instead.
@@ -173,9 +190,8 @@ export async function searchPage(
 }
 
 /**
- * A page and, when asked, the count of every match (`countSearch`), in one statement: the count is
- * evaluated once, and an outer join keeps it when the page is empty. The page's rows are ordered
- * again here (SQL keeps a subquery's order through a join only in practice, not by rule).
+ * A page and, when asked, the count of every match (`countSearch`), in one statement that reads each
+ * member once (`pageStatement`). The page's rows are ordered here.
  */
 export async function searchPageAndCount(
   dataSource: DataSource,
@@ -188,12 +204,7 @@ export async function searchPageAndCount(
   if (first === 0) return { hits: [], hasMore: false, totalCount: withCount ? await countSearch(dataSource, folded, statistics) : null };
   const params = [...(await searchParameters(dataSource, folded, statistics)), first + 1];
   if (after) params.push(after.score, after.key, after.kind, after.id);
-  const page = after ? PAGE_AFTER : FIRST_PAGE;
-  // Both count statements read only the parameters every search statement starts with.
-  const count = params.slice(2, 2 + SEARCH_NAME_BUCKETS.length).some((patterns) => patterns !== null) ? COUNT_BY_BUCKET : COUNT_THROUGH_INDEX;
-  const sql = withCount
-    ? `SELECT page.kind, page.id, page.key, page.score, total.count FROM (${count}) total LEFT JOIN (${page}) page ON true`
-    : page;
+  const sql = withCount ? (after ? PAGE_AFTER_COUNTED : FIRST_PAGE_COUNTED) : after ? PAGE_AFTER : FIRST_PAGE;
   const rows: { kind: SearchKind | null; id: number | null; key: string | null; score: string | null; count?: number }[] = await dataSource.query(sql, params);
   const hits = rows
     .filter((row): row is SearchHit & { count?: number } => row.id !== null)
