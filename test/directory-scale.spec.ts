@@ -573,7 +573,9 @@ describe('Scale: search pages (and counts) are the same rows in the same order a
    */
   async function misleading(thresholds?: SearchTrigramStatistics['thresholds']): Promise<SearchTrigramStatistics> {
     const read = (await readSearchTrigramStatistics(megalis))!;
-    return { members: 1, frequencies: new Map(), floor: 1e-9, thresholds: thresholds ?? read.thresholds };
+    // Every range large (SMALL_RANGE), every trigram in it rare: patterns wherever a match must share more than one.
+    const ranges = new Map(SEARCH_NAME_BUCKETS.map((_bucket, index) => [`${index + 1}:`, 1]));
+    return { members: 1_000_000, frequencies: ranges, floor: 1e-9, thresholds: thresholds ?? read.thresholds };
   }
   const onePageSize = (matches: number) => [matches <= 400 ? 7 : 250];
 
