@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 import { prepareOperatorDatabase } from '../shared/src/database/prepare-operator-database';
 import { explainStatement, lastStatementOf } from '../shared/src/database/statement-capture';
 import { countSearch } from '../shared/src/directory/search';
@@ -24,6 +25,16 @@ async function scratchDatabase(name: string): Promise<string> {
   await client.end();
   adminUrl.pathname = `/${name}`;
   return adminUrl.toString();
+}
+
+/** Runs `use` on an initialised data source, destroyed afterwards whatever happens. */
+async function using<T>(dataSource: DataSource, use: (dataSource: DataSource) => Promise<T>): Promise<T> {
+  await dataSource.initialize();
+  try {
+    return await use(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 describe('Database: migrations and seed', () => {
@@ -91,31 +102,21 @@ describe('Database: migrations and seed', () => {
     // Without prepared statements, every execution is planned for its own text (a custom plan): the
     // planner prices pg_trgm's operators like an equality and, on a few thousand members, scored
     // every name rather than read the index. The text reaches the operators as a run-time value.
-    const dataSource = createOperatorDataSourceFor(megalis, testDatabaseUrls().MEGALIS);
-    await dataSource.initialize();
-    try {
+    await using(createOperatorDataSourceFor(megalis, testDatabaseUrls().MEGALIS), async (dataSource) => {
       for (const text of ['brieuc', 'syndicat intercommunal d electrification de la region de plomodiern']) {
         const plan = await explainStatement(dataSource, await lastStatementOf(dataSource, () => countSearch(dataSource, text, null)), 'COSTS OFF');
         expect({ text, plan }).toEqual({ text, plan: expect.stringMatching(/Bitmap Index Scan on member_sort_name_trgm_idx/) });
         expect({ text, plan }).toEqual({ text, plan: expect.not.stringMatching(/Seq Scan on member\b/) });
       }
-    } finally {
-      await dataSource.destroy();
-    }
+    });
   });
 
   it('reads the trigram statistics on a connection that has not used pg_trgm yet', async () => {
     // pg_trgm's settings exist on a connection only once its library is loaded there: the first
     // statement of a fresh connection is the one that must load it.
-    const dataSource = createOperatorDataSource({ url: testDatabaseUrls().MEGALIS, poolSize: 1 });
-    await dataSource.initialize();
-    try {
-      const statistics = await readSearchTrigramStatistics(dataSource);
-      expect(statistics).toEqual(expect.objectContaining({ members: 2250, thresholds: expect.objectContaining({ similarity: 0.3, wordSimilarity: 0.6 }) }));
-      expect(statistics!.frequencies.size).toBeGreaterThan(100);
-    } finally {
-      await dataSource.destroy();
-    }
+    const statistics = await using(createOperatorDataSource({ url: testDatabaseUrls().MEGALIS, poolSize: 1 }), readSearchTrigramStatistics);
+    expect(statistics).toEqual(expect.objectContaining({ members: 2250, thresholds: expect.objectContaining({ similarity: 0.3, wordSimilarity: 0.6 }) }));
+    expect(statistics!.frequencies.size).toBeGreaterThan(100);
   });
 
   it('seeds deterministically and idempotently: a second run inserts nothing', async () => {

@@ -49,13 +49,6 @@ export interface MemberIndexEntry {
   key: SortKey;
 }
 
-/** The sort key of each order as a page of the index selects it: text or integer, as `keyOf` gives it. */
-const INDEX_KEY_SQL: Record<MemberOrder['field'], (alias: string) => string> = {
-  NAME: (alias) => `${alias}.sort_name::text`,
-  POPULATION: (alias) => `coalesce(${alias}.population, -1)`,
-  JOINED_AT: (alias) => `to_char(${MEMBER_ORDERS.JOINED_AT.sql.replace(/\bmember\./g, `${alias}.`)}, 'YYYY-MM-DD')`,
-};
-
 /**
  * A page of the index the partnership layer merges (ids and sort keys only, no entity), with the
  * filter's count when asked: the same rows as `findMemberPage` and the same number as
@@ -77,7 +70,7 @@ export async function findMemberIndexPage(
   }
   const [pageSql, pageParameters] = keysetPage(filtered(dataSource, query.filter, 'member'), 'member', query)
     .select('member.id', 'id')
-    .addSelect(INDEX_KEY_SQL[query.order.field]('member'), 'key')
+    .addSelect(MEMBER_ORDERS[query.order.field].keySql, 'key')
     .getQueryAndParameters();
   let sql = pageSql;
   let parameters = pageParameters;
