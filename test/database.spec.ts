@@ -62,9 +62,7 @@ describe('Database: migrations and seed', () => {
   });
 
   it('leaves the database vacuumed and analysed behind a seed, so the first requests are planned and read as later ones', async () => {
-    const dataSource = createOperatorDataSourceFor(megalis, await scratchDatabase('statistics_check'));
-    await dataSource.initialize();
-    try {
+    await using(createOperatorDataSourceFor(megalis, await scratchDatabase('statistics_check')), async (dataSource) => {
       const prepared = await prepareOperatorDatabase(dataSource, megalis);
       const [{ members }] = await dataSource.query('SELECT count(*)::int AS members FROM member');
       expect(prepared.seeded?.members).toBe(members);
@@ -93,9 +91,7 @@ describe('Database: migrations and seed', () => {
       const walkPlan = walk.map((row) => row['QUERY PLAN']).join('\n');
       expect(walkPlan).toMatch(/Index Only Scan using member_name_order_idx/);
       expect(walkPlan).toMatch(/Heap Fetches: 0\b/);
-    } finally {
-      await dataSource.destroy();
-    }
+    });
   });
 
   it('counts search matches through the trigram index even when PostgreSQL plans for the text itself', async () => {
