@@ -632,15 +632,42 @@ describe('Scale: search trigram statistics', () => {
     expect(rows.filter((row) => row.containing > 0).length).toBeGreaterThan(trigrams.length / 2);
   });
 
-  it('a subgraph reads them once per max age (concurrent searches share the read), and a failed read counts as none', async () => {
-    // A clock of its own, past the entry the other tests left (read at the real time).
-    const start = Date.now() + 2 * SEARCH_STATISTICS_MAX_AGE_MS;
-    const read = () => captureStatements(megalis, () => Promise.all([searchTrigramStatisticsFor(megalis, start), searchTrigramStatisticsFor(megalis, start)]));
-    const first = await read();
-    expect(first.filter((statement) => /pg_stats_ext_exprs/.test(statement.sql))).toHaveLength(1);
-    expect(await captureStatements(megalis, () => searchTrigramStatisticsFor(megalis, start + SEARCH_STATISTICS_MAX_AGE_MS - 1))).toEqual([]);
-    const again = await captureStatements(megalis, () => searchTrigramStatisticsFor(megalis, start + SEARCH_STATISTICS_MAX_AGE_MS));
-    expect(again.filter((statement) => /pg_stats_ext_exprs/.test(statement.sql))).toHaveLength(1);
+  it('a subgraph reads them once per max age (concurrent searches share the read; past it, the held ones serve while one read runs), and a failed read counts as none', async () => {
+    // A data source of its own (the cache is per data source), with a clock of its own.
+    const module = loadOperatorModule(OPERATORS.find((operator) => operator.code === 'MEGALIS')!);
+    const own = createOperatorDataSourceFor(module, (megalis.options as { url?: string }).url!);
+    await own.initialize();
+    try {
+      const start = Date.now();
+      const isRead = (statement: { sql: string }) => /pg_stats_ext_exprs/.test(statement.sql);
+      let held: unknown;
+      const first = await captureStatements(own, async () => {
+        const [a, b] = await Promise.all([searchTrigramStatisticsFor(own, start), searchTrigramStatisticsFor(own, start)]);
+        expect(a).not.toBeNull();
+        expect(b).toBe(a);
+        held = a;
+      });
+      expect(first.filter(isRead)).toHaveLength(1);
+      expect(await captureStatements(own, () => searchTrigramStatisticsFor(own, start + SEARCH_STATISTICS_MAX_AGE_MS - 1))).toEqual([]);
+
+      // Past the max age: the held statistics answer at once, every time, while one read runs.
+      const stale = start + SEARCH_STATISTICS_MAX_AGE_MS;
+      let replaced: unknown = held;
+      const refresh = await captureStatements(own, async () => {
+        const answers = await Promise.all([searchTrigramStatisticsFor(own, stale), searchTrigramStatisticsFor(own, stale + 1), searchTrigramStatisticsFor(own, stale + 2)]);
+        for (const answer of answers) expect(answer).toBe(held);
+        for (let tries = 0; replaced === held && tries < 500; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          replaced = await searchTrigramStatisticsFor(own, stale + 3);
+        }
+      });
+      expect(refresh.filter(isRead)).toHaveLength(1);
+      expect(replaced).not.toBe(held); // the new read replaced them
+      expect(replaced).toEqual(held); // nothing changed in between
+      expect(await captureStatements(own, () => searchTrigramStatisticsFor(own, stale + SEARCH_STATISTICS_MAX_AGE_MS - 1))).toEqual([]);
+    } finally {
+      await own.destroy();
+    }
     // A data source that cannot answer: no statistics, no error.
     const closed = createOperatorDataSourceFor(loadOperatorModule(OPERATORS.find((operator) => operator.code === 'MEGALIS')!), 'postgres://nobody@127.0.0.1:1/none');
     await expect(searchTrigramStatisticsFor(closed)).resolves.toBeNull();

@@ -190,13 +190,24 @@ const cache = new WeakMap<DataSource, CachedStatistics>();
 
 /**
  * The statistics of a database, read at most every `SEARCH_STATISTICS_MAX_AGE_MS` (one statement;
- * concurrent searches share it). A failed read counts as no statistics until the next one: search
- * stays exact, only slower on some texts.
+ * concurrent searches share it). Only the first search of a data source waits for the read: once
+ * they are older than the max age, the statistics held are still served while the next read runs
+ * in the background (one read, whatever the number of searches meanwhile), and replaced when it
+ * ends. A failed read counts as no statistics until the next one: search stays exact, only slower
+ * on some texts.
  */
 export function searchTrigramStatisticsFor(dataSource: DataSource, now = Date.now()): Promise<SearchTrigramStatistics | null> {
   const cached = cache.get(dataSource);
   if (cached && now - cached.readAt < SEARCH_STATISTICS_MAX_AGE_MS) return cached.value;
-  const value = readSearchTrigramStatistics(dataSource).catch(() => null);
-  cache.set(dataSource, { value, readAt: now });
-  return value;
+  const read = readSearchTrigramStatistics(dataSource).catch(() => null);
+  if (!cached) {
+    cache.set(dataSource, { value: read, readAt: now });
+    return read;
+  }
+  const refreshing: CachedStatistics = { value: cached.value, readAt: now };
+  cache.set(dataSource, refreshing);
+  void read.then((value) => {
+    if (cache.get(dataSource) === refreshing) cache.set(dataSource, { value: Promise.resolve(value), readAt: now });
+  });
+  return cached.value;
 }
