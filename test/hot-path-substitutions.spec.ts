@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 /**
  * The services substitute two dependencies of Apollo's before Apollo loads them
  * (shared/src/runtime/module-substitution.ts): the gateway flattens @apollo/federation-internals,
- * with `operationFromDocument` reusing the operations it built (gateway/src/federation-exports.ts),
+ * with `operationFromDocument` reusing the operations it built, and gives Apollo Gateway's executor
+ * our result shaping (gateway/src/federation-exports.ts),
  * and every service gives Apollo Server a `negotiator` that remembers its answers
  * (shared/src/http/apollo-server-negotiation.ts) and Apollo Server and Apollo Gateway a
  * `@apollo/utils.createhash` that remembers query texts' hashes (shared/src/http/apollo-hashing.ts),
@@ -25,7 +26,7 @@ function check(service: 'gateway' | 'subgraph' | 'partnership'): Record<string, 
 }
 
 describe('dependencies as the services load them', () => {
-  it('gateway: Apollo Gateway reads the flat copy of @apollo/federation-internals, Apollo Server the remembering negotiator, and answers through them', () => {
+  it('gateway: Apollo Gateway reads the flat copy of @apollo/federation-internals and our result shaping, Apollo Server the remembering negotiator, and answers through them', () => {
     const report = check('gateway');
     expect(report.gatewayReadsFlatCopy).toBe(true);
     expect(report.federationEarlyReaders).toEqual([]);
@@ -36,6 +37,9 @@ describe('dependencies as the services load them', () => {
     expect(report.divergent).toEqual([]);
     expect(report.replaced).toEqual(['operationFromDocument']);
     expect(report.operationFromDocumentReplaced).toBe(true);
+    // Result shaping: our computeResponse (gateway/src/result-shaping.ts) is the executor's.
+    expect(report.gatewayReadsOurResultShaping).toBe(true);
+    expect(report.resultShapingEarlyReaders).toEqual([]);
     expectApolloServerSubstitutions(report);
     // The second answer (the executor's operation reused) is the first one.
     const expected = { data: { operators: [{ code: 'MEGALIS' }, { code: 'TERNUM_BFC' }, { code: 'MAXIMILIEN' }], operator: { name: 'Mégalis Bretagne' } } };

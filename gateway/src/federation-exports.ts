@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
-import { flattenReexports } from '../../shared/src/runtime/module-substitution';
+import { flattenReexports, substituteModule } from '../../shared/src/runtime/module-substitution';
 import { reuseOperations, type BuildOperation } from './operation-reuse';
+import { createComputeResponse, type ComputeResponse, type ShapingInternals } from './result-shaping';
+
+const requireFromGateway = createRequire(require.resolve('@apollo/gateway'));
 
 /**
  * `@apollo/federation-internals`, as Apollo Gateway requires it, with its exports as plain
@@ -9,6 +12,18 @@ import { reuseOperations, type BuildOperation } from './operation-reuse';
  * be loaded before `@apollo/gateway`: the gateway's entry point and server factory import it first.
  * Null where Node's module cache is not in use (under Jest).
  */
-export const flattenedFederationInternals = flattenReexports('@apollo/federation-internals', createRequire(require.resolve('@apollo/gateway')), {
+export const flattenedFederationInternals = flattenReexports('@apollo/federation-internals', requireFromGateway, {
   operationFromDocument: (build) => reuseOperations(build as BuildOperation<object, unknown>),
 });
+
+/**
+ * Apollo Gateway's result shaping module (`./resultShaping`, required by its query-plan executor),
+ * with `computeResponse` replaced by ours (gateway/src/result-shaping.ts: the same answers, without
+ * the per-value allocation), on the flat copy above. Null where nothing was flattened (under Jest).
+ */
+export const substitutedResultShaping = flattenedFederationInternals
+  ? substituteModule<{ computeResponse: ComputeResponse }>('./resultShaping', requireFromGateway, (original) => {
+      if (typeof original.computeResponse !== 'function') throw new Error('@apollo/gateway/dist/resultShaping has no computeResponse: its replacement cannot apply');
+      return Object.freeze({ ...original, computeResponse: createComputeResponse(flattenedFederationInternals.flat as unknown as ShapingInternals) });
+    })
+  : null;

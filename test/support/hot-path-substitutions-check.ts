@@ -18,7 +18,7 @@ async function main(): Promise<Record<string, unknown>> {
   }
   if (service !== 'gateway') throw new Error(`unknown service ${service}`);
   const { createGatewayServer } = await import('../../gateway/src/gateway-server');
-  const { flattenedFederationInternals: flattened } = await import('../../gateway/src/federation-exports');
+  const { flattenedFederationInternals: flattened, substitutedResultShaping: shaping } = await import('../../gateway/src/federation-exports');
   const { divergentExports } = await import('../../shared/src/runtime/module-substitution');
   const { readGatewayConfig } = await import('../../gateway/src/gateway-config');
   const { readSupergraphSdl } = await import('../../gateway/src/supergraph-file');
@@ -48,6 +48,12 @@ async function main(): Promise<Record<string, unknown>> {
     divergent: divergentExports(flattened),
     replaced: flattened.replaced,
     operationFromDocumentReplaced: flattened.flat.operationFromDocument !== flattened.original.operationFromDocument,
+    // The module Apollo Gateway's executor was given for result shaping: ours, read by no one before.
+    gatewayReadsOurResultShaping:
+      shaping !== null &&
+      require.cache[require.resolve('@apollo/gateway/dist/executeQueryPlan')]!.children.some((child) => child.exports === shaping.substitute) &&
+      shaping.substitute.computeResponse !== shaping.original.computeResponse,
+    resultShapingEarlyReaders: shaping?.earlyReaders ?? null,
     answers,
   };
 }
