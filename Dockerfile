@@ -29,9 +29,9 @@ FROM node:20-bookworm-slim AS runtime
 # HOST: listen on every interface inside the container (the code defaults to 127.0.0.1).
 # SERVICE_PORT: the port the image's HEALTHCHECK probes; 4000 is the gateway's. docker-compose.yml
 # declares its own health check for each service; set SERVICE_PORT when running a subgraph alone.
-# NODE_OPTIONS: the runtime flags of every service (shared/src/runtime/node-options.ts says why).
+# NODE_OPTIONS is left unset: V8's defaults are the gateway tier's runtime flags; docker-compose.yml
+# gives the subgraphs theirs (shared/src/runtime/node-options.ts says why).
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--max-semi-space-size=64 \
     HOST=0.0.0.0 \
     APOLLO_TELEMETRY_DISABLED=true \
     SERVICE_PORT=4000

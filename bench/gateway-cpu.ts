@@ -73,7 +73,7 @@ interface Build {
 async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, cleanup: Cleanup): Promise<{ spawned: Spawned; port: number }> {
   const spawned = spawnCollected(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
-    env: { ...process.env, ...env, NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true', NODE_OPTIONS: serviceNodeOptions(process.env.NODE_OPTIONS) },
+    env: { ...process.env, ...env, NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true', NODE_OPTIONS: serviceNodeOptions('gateway', process.env.NODE_OPTIONS) },
   });
   cleanup.add(name, () => spawned.stop(5_000));
   const [, port] = await spawned.waitForLine(/^listening (\d+)$/m, 60_000).catch((error: unknown) => {

@@ -103,9 +103,12 @@ export function stopOnSignals(log: (message: string) => void, stop: () => Promis
 export async function startStack(cleanup: Cleanup, log: (message: string) => void): Promise<Stack> {
   const started = Date.now();
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-  // Every service runs with the runtime flags production uses, Hive Gateway's process included (it
-  // inherits this environment): the comparison is between gateways, not between V8 settings.
-  process.env.NODE_OPTIONS = serviceNodeOptions(process.env.NODE_OPTIONS);
+  // Every service runs with the runtime flags of its tier in production, Hive Gateway's process
+  // with our gateway's (it inherits this environment): the comparison is between gateways, not
+  // between V8 settings. The subgraphs get theirs where they are spawned.
+  const callerNodeOptions = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = serviceNodeOptions('gateway', callerNodeOptions);
+  const subgraphNodeOptions = serviceNodeOptions('subgraph', callerNodeOptions);
   const dataDir = mkdtempSync(join(tmpdir(), 'alliance-graph-bench-'));
   chmodSync(dataDir, 0o755); // PostgreSQL runs as the `postgres` user when we are root
   cleanup.add('the temporary directory', () => rmSync(dataDir, { recursive: true, force: true }));
@@ -143,7 +146,7 @@ export async function startStack(cleanup: Cleanup, log: (message: string) => voi
     subgraphs[operator.code] = spawnService(
       operator.slug,
       `subgraphs/${operator.slug}/src/index.ts`,
-      { [operatorEnvName(operator, 'DATABASE_URL')]: cluster.url(operator.databaseName), [operatorEnvName(operator, 'PORT')]: String(port) },
+      { [operatorEnvName(operator, 'DATABASE_URL')]: cluster.url(operator.databaseName), [operatorEnvName(operator, 'PORT')]: String(port), NODE_OPTIONS: subgraphNodeOptions },
       port,
     );
     subgraphUrlEnv[operatorEnvName(operator, 'URL')] = subgraphs[operator.code].url;
@@ -166,7 +169,7 @@ export async function startStack(cleanup: Cleanup, log: (message: string) => voi
   const partnership = spawnService(
     'partnership subgraph',
     'gateway/partnership/index.ts',
-    { ...subgraphUrlEnv, PARTNERSHIP_PORT: String(partnershipPort) },
+    { ...subgraphUrlEnv, PARTNERSHIP_PORT: String(partnershipPort), NODE_OPTIONS: subgraphNodeOptions },
     partnershipPort,
   );
   const hiveUrls = {

@@ -1,3 +1,4 @@
+import { SERVICE_NODE_OPTIONS } from '../shared/src/runtime/node-options';
 import { operatorEnvName } from '../shared/src/config/runtime-config';
 import type { OperatorDefinition } from '../shared/src/operators/operator-definition';
 
@@ -94,6 +95,8 @@ function subgraphService(operator: OperatorDefinition): string[] {
       [operatorEnvName(operator, 'DATABASE_URL')]: databaseUrl,
       RUN_MIGRATIONS: 'true',
       SEED_ON_START: 'true',
+      // The subgraph tier's runtime flags (the image's default, NODE_OPTIONS unset, is the gateway's).
+      NODE_OPTIONS: SERVICE_NODE_OPTIONS.subgraph,
       ...TRACING,
     }),
     '    expose:',

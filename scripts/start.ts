@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { serviceNodeOptions } from '../shared/src/runtime/node-options';
+import { serviceNodeOptions, type ServiceTier } from '../shared/src/runtime/node-options';
 import { resolve } from 'node:path';
 import { ConfigError, type Env, readPort, readString, redactUrl } from '../shared/src/config/env.util';
 import { operatorEnvName } from '../shared/src/config/runtime-config';
@@ -23,6 +23,8 @@ interface Service {
   name: string;
   entry: string;
   env: Env;
+  /** Which runtime flags it runs with (shared/src/runtime/node-options.ts). */
+  tier: ServiceTier;
   readyUrl: string;
   child?: ChildProcess;
   restarts: number[];
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
     return {
       name: operator.slug,
       entry: `subgraphs/${operator.slug}/src/index.ts`,
+      tier: 'subgraph',
       env: { [operatorEnvName(operator, 'DATABASE_URL')]: databaseUrls[operator.code], [operatorEnvName(operator, 'PORT')]: String(port) },
       readyUrl: `http://127.0.0.1:${port}/health/ready`,
       restarts: [],
@@ -78,6 +81,7 @@ async function main(): Promise<void> {
   const gateway: Service = {
     name: 'gateway',
     entry: 'gateway/src/index.ts',
+    tier: 'gateway',
     env: { PORT: String(gatewayPort) },
     readyUrl: `http://127.0.0.1:${gatewayPort}/health/ready`,
     restarts: [],
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
   const start = (service: Service) => {
     const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
       cwd: ROOT,
-      env: { ...childEnv, NODE_OPTIONS: serviceNodeOptions(childEnv.NODE_OPTIONS), ...service.env },
+      env: { ...childEnv, NODE_OPTIONS: serviceNodeOptions(service.tier, childEnv.NODE_OPTIONS), ...service.env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     service.child = child;

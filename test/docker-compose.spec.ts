@@ -140,8 +140,10 @@ describe('docker-compose.yml: generated from the operator registry', () => {
     it('sets exactly the environment variables its subgraph reads', () => {
       const environment = service(operator.slug).environment ?? {};
       const perOperator = [operatorEnvName(operator, 'PORT'), operatorEnvName(operator, 'DATABASE_URL')];
-      expect(Object.keys(environment).sort()).toEqual([...SUBGRAPH_ENV, ...perOperator].sort());
+      // NODE_OPTIONS is read by Node itself: the subgraph tier's runtime flags.
+      expect(Object.keys(environment).sort()).toEqual([...SUBGRAPH_ENV, ...perOperator, 'NODE_OPTIONS'].sort());
       expect(environment).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', RUN_MIGRATIONS: 'true', SEED_ON_START: 'true' });
+      expect(environment.NODE_OPTIONS).toBe(SERVICE_NODE_OPTIONS.subgraph);
 
       const databaseUrl = new URL(environment[operatorEnvName(operator, 'DATABASE_URL')].replace(/\$\{[^}]*\}/g, 'secret'));
       expect(databaseUrl.protocol).toBe('postgresql:');
@@ -229,8 +231,9 @@ describe('Dockerfile', () => {
     expect(existsSync(join(ROOT, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
   });
 
-  it("runs every service with the kernel's Node.js runtime flags (as npm start and the benchmark do)", () => {
-    expect(instructions.some((line) => /^ENV\s/i.test(line) && line.includes(`NODE_OPTIONS=${SERVICE_NODE_OPTIONS} `))).toBe(true);
+  it("leaves NODE_OPTIONS unset in the image: the gateway tier's runtime flags are V8's defaults", () => {
+    expect(SERVICE_NODE_OPTIONS.gateway).toBe('');
+    expect(instructions.some((line) => /^ENV\s/i.test(line) && line.includes('NODE_OPTIONS'))).toBe(false);
   });
 
   it('keeps dependencies, build output, local data and secrets out of the build context', () => {

@@ -1,16 +1,28 @@
 /**
- * The Node.js runtime flags every service runs with (`npm start`, the Docker image, the benchmark):
+ * The Node.js runtime flags of each tier of services (`npm start`, docker-compose.yml, the
+ * benchmark). A GraphQL request allocates many short-lived objects (parsed JSON, resolver results,
+ * response trees); V8's young generation (semi-spaces of up to 16 MiB on 64-bit) is collected by
+ * scavenges that pause the event loop, each for as long as it takes to copy what is still alive.
  *
- * `--max-semi-space-size=64` (MiB): a GraphQL request allocates many short-lived objects (parsed
- * JSON, resolver results, response trees). V8's default young generation (16 MiB semi-spaces on
- * 64-bit) fills every few hundred requests under load, and each scavenge pauses the event loop;
- * 64 MiB makes them rarer at the cost of ~100 MiB more resident memory per process. Measured with
- * `npm run bench` (BENCHMARKS.md): higher requests/s and a lower p99 for the gateway and the
- * subgraphs alike. Override with `NODE_OPTIONS`.
+ * - Subgraphs: `--max-semi-space-size=64` (MiB): scavenges four times rarer, for ~100 MiB more
+ *   resident memory per process; measured with `npm run bench`: higher requests/s and a lower p99.
+ * - Gateway tier (our gateway; Hive Gateway in the benchmark): V8's default. A gateway keeps the
+ *   subgraph answers of every request in flight until it has shaped the response, so each scavenge
+ *   of a larger young generation copies more and pauses longer: measured on `operators-deep`
+ *   (focused `npm run bench`, 3 rounds, our gateway's scavenges timed with perf_hooks): 64 MiB,
+ *   13.1–15.4 ms per scavenge and p99 35.6–36.8 ms; 16 MiB (the default), 5.5–6.8 ms and p99 31.9–32.9 ms,
+ *   for 2–4% fewer requests/s.
+ *
+ * Override with `NODE_OPTIONS`: the caller's flags come after ours, and win when they repeat one.
  */
-export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=64';
+export type ServiceTier = 'gateway' | 'subgraph';
 
-/** `NODE_OPTIONS` for a service process: ours first, then the caller's (which win when they repeat a flag). */
-export function serviceNodeOptions(existing: string | undefined): string {
-  return [SERVICE_NODE_OPTIONS, existing?.trim()].filter(Boolean).join(' ');
+export const SERVICE_NODE_OPTIONS: Readonly<Record<ServiceTier, string>> = {
+  gateway: '',
+  subgraph: '--max-semi-space-size=64',
+};
+
+/** `NODE_OPTIONS` for a service process of `tier`: ours first, then the caller's. */
+export function serviceNodeOptions(tier: ServiceTier, existing: string | undefined): string {
+  return [SERVICE_NODE_OPTIONS[tier], existing?.trim()].filter(Boolean).join(' ');
 }
