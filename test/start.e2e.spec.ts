@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlink
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
+import { SERVICE_NODE_OPTIONS } from '../shared/src/runtime/node-options';
 
 /**
  * End to end, `npm start` as an operator runs it (DESIGN §7): an embedded PostgreSQL under a fresh
@@ -470,6 +471,10 @@ describe('npm start: the whole alliance graph on one machine', () => {
       const byPid = new Map(processes().map((p) => [p.pid, p]));
       expect(owners.map((pid) => byPid.get(pid)?.ppid)).toEqual(owners.map(() => supervisor.pid));
       expect(byPid.get(listeners.gateway[0])!.argv).toContain('gateway/src/index.ts');
+      // Each with its tier's runtime flags (shared/src/runtime/node-options.ts): the gateway V8's defaults.
+      const nodeOptions = (pid: number) => /(?:^|\0)NODE_OPTIONS=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, 'utf8'))?.[1] ?? '';
+      expect(nodeOptions(listeners.gateway[0])).not.toContain('--max-semi-space-size');
+      for (const [portVar] of Object.entries(ports.subgraphs)) expect(nodeOptions(listeners[portVar][0])).toContain(SERVICE_NODE_OPTIONS.subgraph);
       expect(basename(byPid.get(listeners.postgres[0])!.argv[0])).toBe('postgres');
 
       // Each subgraph answers on its own port, with its own schema.

@@ -21,9 +21,18 @@ export const flattenedFederationInternals = flattenReexports('@apollo/federation
  * with `computeResponse` replaced by ours (gateway/src/result-shaping.ts: the same answers, without
  * the per-value allocation), on the flat copy above. Null where nothing was flattened (under Jest).
  */
-export const substitutedResultShaping = flattenedFederationInternals
-  ? substituteModule<{ computeResponse: ComputeResponse }>('./resultShaping', requireFromGateway, (original) => {
-      if (typeof original.computeResponse !== 'function') throw new Error('@apollo/gateway/dist/resultShaping has no computeResponse: its replacement cannot apply');
-      return Object.freeze({ ...original, computeResponse: createComputeResponse(flattenedFederationInternals.flat as unknown as ShapingInternals) });
-    })
-  : null;
+export const substitutedResultShaping = flattenedFederationInternals ? substituteResultShaping(flattenedFederationInternals.flat) : null;
+
+/** An @apollo/gateway upgrade that moves or changes the module stops the gateway here, saying so. */
+function substituteResultShaping(internals: object) {
+  const cannot = (why: string) => new Error(`@apollo/gateway/dist/resultShaping ${why}: gateway/src/result-shaping.ts cannot replace its computeResponse (see its test against Apollo's)`);
+  try {
+    requireFromGateway.resolve('./resultShaping');
+  } catch {
+    throw cannot('is missing');
+  }
+  return substituteModule<{ computeResponse: ComputeResponse }>('./resultShaping', requireFromGateway, (original) => {
+    if (typeof original.computeResponse !== 'function') throw cannot('has no computeResponse');
+    return Object.freeze({ ...original, computeResponse: createComputeResponse(internals as ShapingInternals) });
+  });
+}

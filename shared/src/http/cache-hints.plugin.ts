@@ -1,8 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { type GraphQLSchema, isObjectType, isInterfaceType, type ASTNode } from 'graphql';
-
-const UNCACHEABLE = 'no-store';
+import { cacheControlHeader } from './graphql-http-client';
 
 /**
  * The cache hints of a subgraph's answers, sent as `Cache-Control` (`max-age=30, public`): the
@@ -35,17 +34,13 @@ export function cacheHintsPlugins<TContext extends object>(maxAgeSeconds: number
       },
       async requestDidStart({ request }) {
         const authenticated = Boolean(request.http?.headers.get('authorization'));
-        let executed = false;
         return {
-          async executionDidStart() {
-            executed = true;
-          },
+          // A request that did not parse or validate has no operation (max age 0) and errors.
           async willSendResponse({ operation, overallCachePolicy, response }) {
             overallCachePolicy.restrict({ maxAge: operation?.operation === 'query' ? maxAgeSeconds : 0 });
             if (authenticated) overallCachePolicy.restrict({ scope: 'PRIVATE' });
-            const policy = overallCachePolicy.policyIfCacheable();
-            const cacheable = executed && response.body.kind === 'single' && !response.body.singleResult.errors;
-            response.http.headers.set('cache-control', cacheable && policy ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : UNCACHEABLE);
+            const withoutErrors = response.body.kind === 'single' && !response.body.singleResult.errors;
+            response.http.headers.set('cache-control', cacheControlHeader(withoutErrors ? overallCachePolicy.policyIfCacheable() : null));
           },
         };
       },

@@ -182,6 +182,15 @@ export function cacheHintOf(header: string | undefined): CacheHint {
   return { maxAge: maxAge === undefined ? 0 : Number(maxAge), ...(scope ? { scope } : {}) };
 }
 
+/**
+ * The `Cache-Control` header of an answer whose policy is `hint` (null, or a max age of 0: not
+ * cacheable), as the subgraphs send it and `cacheHintOf` reads it back: `max-age=30, public`.
+ */
+export function cacheControlHeader(hint: CacheHint | null): string {
+  if (!hint || !(hint.maxAge > 0)) return 'no-store';
+  return `max-age=${hint.maxAge}, ${(hint.scope ?? 'PUBLIC').toLowerCase()}`;
+}
+
 /** A cache hint: max age in seconds, and whether a shared cache may keep the answer. */
 export interface CacheHint {
   maxAge: number;

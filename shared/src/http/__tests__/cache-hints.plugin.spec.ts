@@ -1,6 +1,7 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { cacheHintsPlugins } from '../cache-hints.plugin';
+import { cacheControlHeader, cacheHintOf } from '../graphql-http-client';
 
 /**
  * The subgraphs' Cache-Control rule, on a real Apollo Server (the HTTP side is covered end to end
@@ -104,5 +105,12 @@ describe('cacheHintsPlugins', () => {
   it('refuses to start on a schema that uses @cacheControl, which it would ignore', async () => {
     const hinted = `directive @cacheControl(maxAge: Int) on FIELD_DEFINITION | OBJECT\n${TYPE_DEFS.replace('type Item {', 'type Item @cacheControl(maxAge: 5) {')}`;
     await expect(serverWith(30, [], hinted)).rejects.toThrow(/type Item uses @cacheControl/);
+  });
+
+  it('writes the header the gateway reads back: the same hint, and no-store for nothing cacheable', () => {
+    for (const hint of [{ maxAge: 30, scope: 'PUBLIC' }, { maxAge: 5, scope: 'PRIVATE' }] as const) expect(cacheHintOf(cacheControlHeader(hint))).toEqual(hint);
+    expect(cacheControlHeader({ maxAge: 0, scope: 'PUBLIC' })).toBe('no-store');
+    expect(cacheControlHeader(null)).toBe('no-store');
+    expect(cacheHintOf(cacheControlHeader(null))).toEqual({ maxAge: 0 });
   });
 });
