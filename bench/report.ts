@@ -57,6 +57,18 @@ export function summarize(operation: BenchOperation, target: TargetKey, rounds: 
   };
 }
 
+/**
+ * In how many rounds ours' p99 was at or below the other target's, rounds paired by number: a
+ * median p99 sits on a few rounds' tails, and this says whether the verdict held round by round.
+ */
+export function roundsNoWorse(ours: Summary, other: Summary): string {
+  const others = new Map(other.rounds.map((round) => [round.round, round.p99Ms]));
+  const paired = ours.rounds.filter((round) => others.has(round.round));
+  if (paired.length < 2) return '';
+  const noWorse = paired.filter((round) => round.p99Ms <= others.get(round.round)!).length;
+  return `; at or below in ${noWorse} of ${paired.length} rounds`;
+}
+
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 const mib = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1024 / 1024).toFixed(0) : '—');
 const ratio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—');
@@ -190,7 +202,7 @@ export function reading(operations: BenchOperation[], summaries: Summary[]): str
       const overlap = ours.rpsMin <= hive.rpsMax && hive.rpsMin <= ours.rpsMax;
       const verdict = rps >= 1 ? 'faster' : 'slower';
       const noise = overlap ? ' (the rounds overlap: within noise)' : '';
-      const p99 = `${ours.p99Ms <= hive.p99Ms ? 'no worse' : 'worse'}, ${(ours.p99Ms / hive.p99Ms).toFixed(2)}×`;
+      const p99 = `${ours.p99Ms <= hive.p99Ms ? 'no worse' : 'worse'}, ${(ours.p99Ms / hive.p99Ms).toFixed(2)}×${roundsNoWorse(ours, hive)}`;
       const sqlRatio = ours.sqlPerRequest / hive.sqlPerRequest;
       const sql = Number.isFinite(sqlRatio) && Math.abs(sqlRatio - 1) > 0.2 ? `; SQL statements per request ${ours.sqlPerRequest.toFixed(2)} vs ${hive.sqlPerRequest.toFixed(2)}` : '';
       const cpu =

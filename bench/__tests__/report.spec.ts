@@ -54,3 +54,21 @@ describe('the benchmark reading: the floor', () => {
     expect(readingOf({ ours: 10, direct: 5 })).not.toContain('Floor, ours over the subgraph directly');
   });
 });
+
+describe('the benchmark reading: p99 round by round', () => {
+  const operation2: BenchOperation = { ...operation, targets: ['ours', 'hiveDedupOn'] };
+  const rounds = (p99s: number[]): CellResult[] => p99s.map((p99Ms, round) => ({ ...cell(p99Ms / 3), round, p99Ms }));
+
+  it('says in how many rounds ours was at or below Hive, rounds paired by number', () => {
+    const ours = summarize(operation2, 'ours', rounds([90, 120, 91, 92, 80]));
+    const hive = summarize(operation2, 'hiveDedupOn', rounds([100, 100, 95, 90, 95]));
+    // Medians 91 vs 95: no worse, but only in 3 of the 5 rounds (91 ≤ 95, 80 ≤ 95, 90 ≤ 100).
+    expect(reading([operation2], [ours, hive]).join('\n')).toContain('(**no worse, 0.96×; at or below in 3 of 5 rounds**)');
+  });
+
+  it('says nothing round by round for a single round', () => {
+    const ours = summarize(operation2, 'ours', rounds([90]));
+    const hive = summarize(operation2, 'hiveDedupOn', rounds([100]));
+    expect(reading([operation2], [ours, hive]).join('\n')).toContain('(**no worse, 0.90×**)');
+  });
+});
