@@ -46,7 +46,7 @@ export interface ShapingInternals {
 const RESPONSE_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
 
 /** An empty response object (see `RESPONSE_PROTOTYPE`). */
-export function emptyResponseObject(): Record<string, unknown> {
+function emptyResponseObject(): Record<string, unknown> {
   return Object.create(RESPONSE_PROTOTYPE) as Record<string, unknown>;
 }
 
