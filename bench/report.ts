@@ -61,7 +61,7 @@ export function summarize(operation: BenchOperation, target: TargetKey, rounds: 
  * In how many rounds ours' p99 was at or below the other target's, rounds paired by number: a
  * median p99 sits on a few rounds' tails, and this says whether the verdict held round by round.
  */
-export function roundsNoWorse(ours: Summary, other: Summary): string {
+function roundsNoWorse(ours: Summary, other: Summary): string {
   const others = new Map(other.rounds.map((round) => [round.round, round.p99Ms]));
   const paired = ours.rounds.filter((round) => others.has(round.round));
   if (paired.length < 2) return '';

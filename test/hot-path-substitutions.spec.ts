@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 /**
- * The services substitute two dependencies of Apollo's before Apollo loads them
+ * The services substitute four modules of Apollo's dependencies before Apollo loads them
  * (shared/src/runtime/module-substitution.ts): the gateway flattens @apollo/federation-internals,
  * with `operationFromDocument` reusing the operations it built, and gives Apollo Gateway's executor
  * our result shaping (gateway/src/federation-exports.ts),

@@ -9,7 +9,8 @@ import { createComputeResponse, type ComputeResponse, type ComputeResponseArgume
  * Our `computeResponse` against Apollo Gateway's own, on the same operations of the real API schema
  * and the same inputs: generated subgraph data (extra fields, `__typename` of interface members,
  * nulls where the schema forbids them, values of the wrong type, aliases, fragments, `@skip` and
- * `@include` on variables). Same data, same errors (message and path), or the same exception.
+ * `@include` on variables). The same JSON text (key order included), the same errors (message and
+ * path), or the same exception.
  */
 // Apollo Gateway's module, required as its executor requires it (the package has no exports map).
 // eslint-disable-next-line @typescript-eslint/no-require-imports

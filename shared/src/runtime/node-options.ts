@@ -5,7 +5,11 @@
  * scavenges that pause the event loop, each for as long as it takes to copy what is still alive.
  *
  * - Subgraphs: `--max-semi-space-size=64` (MiB): scavenges four times rarer, for ~100 MiB more
- *   resident memory per process; measured with `npm run bench`: higher requests/s and a lower p99.
+ *   resident memory per process. Measured against 16 MiB (focused `npm run bench` on
+ *   partnership-page and search, our gateway and Hive's, 3 rounds each, the subgraphs' scavenges
+ *   timed with perf_hooks): 16 MiB pauses are shorter (4.1–4.4 ms median against 8.7–10.0 ms) but
+ *   add up to more (3.9–5.9 s against 2.5–3.7 s per subgraph in the run), with fewer requests/s
+ *   through both gateways (partnership-page 219 vs 235 for ours, 165 vs 184 for Hive).
  * - Gateway tier (our gateway; Hive Gateway in the benchmark): V8's default. A gateway keeps the
  *   subgraph answers of every request in flight until it has shaped the response, so each scavenge
  *   of a larger young generation copies more and pauses longer: measured on `operators-deep`
